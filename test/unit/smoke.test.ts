@@ -1,0 +1,2 @@
+import { z } from 'zod';
+test('zod loads', () => { expect(z.string().safeParse(1).success).toBe(false); });
