@@ -1,0 +1,154 @@
+/**
+ * The provisioning request: what a user (or a ticket) asks for, validated before anything runs.
+ * Limits mirror the vendors' own (Kong workspace names, Okta token lifetimes) so a request that
+ * passes here is not rejected half-way through by Okta or Kong.
+ */
+import { z } from 'zod';
+import { ValidationError, type FieldIssue } from './errors';
+import { resourceName } from './naming';
+
+/** Kong refuses these as workspace names (they collide with Admin API routes). */
+export const RESERVED_WORKSPACE_NAMES = new Set([
+  'admins', 'applications', 'application_instances', 'audit_objects', 'audit_requests', 'ca_certificates',
+  'certificates', 'clustering_data_planes', 'consumer_group_consumers', 'consumer_group_plugins',
+  'consumer_groups', 'consumer_reset_secrets', 'consumers', 'credentials', 'developers', 'document_objects',
+  'event_hooks', 'filter_chains', 'files', 'group_rbac_roles', 'groups', 'key_sets', 'keyring_keys',
+  'keyring_meta', 'keys', 'licenses', 'legacy_files', 'login_attempts', 'parameters', 'plugins',
+  'rbac_role_endpoints', 'rbac_role_entities', 'rbac_roles', 'rbac_user_groups', 'rbac_user_roles',
+  'rbac_users', 'routes', 'services', 'snis', 'tags', 'targets', 'upstreams', 'vaults', 'workspaces',
+  'workspace_entity_counters',
+]);
+
+/** Claims Okta reserves for itself; a custom claim with one of these names is refused. */
+const RESERVED_CLAIM_NAMES = new Set([
+  'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'at_hash', 'c_hash',
+  'cid', 'uid', 'scp', 'ver',
+]);
+
+export const OKTA_LIMITS = {
+  accessTokenMinutes: { min: 5, max: 1440 },
+  refreshTokenWindowMinutes: { min: 10, max: 2_628_000 },
+} as const;
+
+export const DEFAULT_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+const workspace = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  // Kong allows alphanumerics and . - _ ~ (plus non-ASCII, which we refuse: the name is carried
+  // into Okta labels, URLs and Secrets Manager names, where non-ASCII is not safe).
+  .regex(/^[A-Za-z0-9._~-]+$/, "may contain only letters, digits and '.', '-', '_', '~' (Kong's workspace name rule, ASCII only)")
+  .refine((name) => !RESERVED_WORKSPACE_NAMES.has(name), 'is a name Kong reserves for its own entities');
+
+const environment = z
+  .string({ error: 'must be a string' })
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/, 'must be 1-20 lowercase letters, digits or inner hyphens (e.g. dev, prod)');
+
+const oktaGroup = z
+  .string({ error: 'must be a group name or id' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters');
+
+const emailAttribute = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'must be an Okta user profile attribute name (e.g. login, email)');
+
+const claimName = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, "may contain only letters, digits and '.', '_', ':', '-' (1-100 characters)")
+  .refine((name) => !RESERVED_CLAIM_NAMES.has(name), 'is a claim name Okta reserves');
+
+const minutes = (limits: { min: number; max: number }, what: string) =>
+  z
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(limits.min, `must be between ${limits.min} and ${limits.max} minutes (Okta's ${what} limit)`)
+    .max(limits.max, `must be between ${limits.min} and ${limits.max} minutes (Okta's ${what} limit)`);
+
+const tokenLifetimes = z
+  .strictObject({
+    accessTokenMinutes: minutes(OKTA_LIMITS.accessTokenMinutes, 'access token lifetime').default(60),
+    refreshTokenWindowMinutes: minutes(OKTA_LIMITS.refreshTokenWindowMinutes, 'refresh token window').default(10_080),
+  })
+  .refine((t) => t.refreshTokenWindowMinutes >= t.accessTokenMinutes, {
+    message: 'must not be shorter than accessTokenMinutes',
+    path: ['refreshTokenWindowMinutes'],
+  });
+
+const scope = z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/, 'must be an OAuth scope name');
+
+export const provisioningRequestSchema = z
+  .strictObject({
+    workspace,
+    environment,
+    oktaGroups: z
+      .array(oktaGroup, { error: 'must be a list of Okta group names or ids' })
+      .min(1, 'must name at least one Okta group')
+      .max(20, 'must name at most 20 groups')
+      .refine((groups) => new Set(groups).size === groups.length, 'must not repeat a group'),
+    emailAttribute: emailAttribute.default('login'),
+    claimName: claimName.optional(),
+    audience: z.string().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
+    scopes: z
+      .array(scope)
+      .min(1)
+      .refine((s) => s.includes('openid'), "must include 'openid'")
+      .refine((s) => new Set(s).size === s.length, 'must not repeat a scope')
+      .default([...DEFAULT_SCOPES]),
+    autoApprove: z.boolean({ error: 'must be true or false' }).default(false),
+    sslVerify: z.boolean({ error: 'must be true or false' }).default(true),
+    tokenLifetimes: tokenLifetimes.default({ accessTokenMinutes: 60, refreshTokenWindowMinutes: 10_080 }),
+    requestedBy: z.string({ error: 'must say who asked' }).trim().min(1, 'must say who asked').max(256),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')
+      .optional(),
+    dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+  })
+  .transform((r) => ({
+    ...r,
+    claimName: r.claimName ?? `user.${r.emailAttribute}`,
+    audience: r.audience ?? `api://${resourceName(r)}`,
+  }));
+
+export type ProvisioningRequestInput = z.input<typeof provisioningRequestSchema>;
+export type ProvisioningRequest = z.output<typeof provisioningRequestSchema>;
+
+function valueAt(body: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = body;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function issuesOf(error: z.ZodError, body: unknown): FieldIssue[] {
+  return error.issues.flatMap((issue): FieldIssue[] => {
+    const field = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, reason: 'is not a known field' }));
+    }
+    if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) {
+      return [{ field, reason: 'is required' }];
+    }
+    return [{ field, reason: issue.message }];
+  });
+}
+
+/** Parses a request body; throws a ValidationError naming every offending field. */
+export function parseProvisioningRequest(body: unknown): ProvisioningRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw ValidationError.of([{ field: '', reason: 'the request body must be a JSON object' }]);
+  }
+  const result = provisioningRequestSchema.safeParse(body);
+  if (!result.success) {
+    // One reason per field: the first check that failed is the one worth reading.
+    const byField = new Map<string, FieldIssue>();
+    for (const issue of issuesOf(result.error, body)) if (!byField.has(issue.field)) byField.set(issue.field, issue);
+    throw ValidationError.of([...byField.values()]);
+  }
+  return result.data;
+}
