@@ -1,0 +1,254 @@
+/**
+ * Kong Enterprise Admin API (Gateway EE <= 3.4 workspace Dev Portal), over axios with RBAC.
+ * Reads where a workspace's portal lives, snapshots its `config.portal*` values, turns the portal
+ * on with OpenID Connect, restores a snapshot exactly, and verifies the result end to end.
+ */
+import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { PermanentError, ValidationError, type FieldIssue, type ProvisionerError } from '../core/errors';
+import { discoveryUrl, type PortalAuthConf } from '../core/portal-auth-conf';
+import type { KongPortalConfiguration } from '../core/portal-urls';
+import { isNetworkCode, toProvisionerError } from './http-errors';
+import { logger } from './logger';
+
+export interface KongConfig {
+  adminUrl: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+/** The workspace `config` keys the provisioner writes; undo restores exactly these. */
+export const PORTAL_KEYS = ['portal', 'portal_auth', 'portal_auth_conf', 'portal_auto_approve'] as const;
+export type PortalKey = (typeof PORTAL_KEYS)[number];
+
+export type PortalSettings = Partial<Record<PortalKey, unknown>>;
+
+export interface PortalEnvironment {
+  workspaceId: string;
+  configuration: KongPortalConfiguration;
+  /** The workspace's portal settings as they are now: the snapshot undo restores. */
+  settings: PortalSettings;
+}
+
+export interface PortalAuthApplication {
+  authConf: PortalAuthConf;
+  autoApprove: boolean;
+}
+
+export interface VerifyExpectation {
+  issuer: string;
+  clientId: string;
+}
+
+const KONG_HINTS = {
+  unauthorized: 'Kong rejected the RBAC token (Kong-Admin-Token); put a valid admin token in the configured secret',
+  forbidden: "the RBAC user behind the Kong token may not do this; it needs read and update on '/workspaces/*' and read on '/<workspace>/kong'",
+};
+
+interface KongErrorBody {
+  message?: unknown;
+  name?: unknown;
+  code?: unknown;
+  fields?: unknown;
+}
+
+/** Kong's `fields` is nested ({config: {portal: "expected a boolean"}}): flatten to dotted paths. */
+function issuesFromFields(fields: unknown, prefix = ''): FieldIssue[] {
+  if (typeof fields === 'string') return [{ field: prefix, reason: fields }];
+  if (Array.isArray(fields)) return fields.flatMap((f, i) => issuesFromFields(f, prefix ? `${prefix}.${i}` : String(i)));
+  if (typeof fields !== 'object' || fields === null) return [];
+  return Object.entries(fields).flatMap(([key, value]) => issuesFromFields(value, prefix ? `${prefix}.${key}` : key));
+}
+
+const DISCOVERY_HINTS = {
+  unauthorized: 'the discovery document should be public',
+  forbidden: 'the discovery document should be public',
+};
+
+export function mapKongError(operation: string, err: unknown, secrets: ReadonlyArray<string | undefined> = []): ProvisionerError {
+  return mapAxiosError('Kong', operation, err, KONG_HINTS, secrets);
+}
+
+function mapAxiosError(
+  vendor: 'Kong' | 'Okta',
+  operation: string,
+  err: unknown,
+  hints: { unauthorized: string; forbidden: string },
+  secrets: ReadonlyArray<string | undefined> = [],
+): ProvisionerError {
+  if (isAxiosError(err)) {
+    if (!err.response) {
+      const network = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : (err.code ?? 'network error');
+      return toProvisionerError({ vendor, operation, summary: '', network }, hints, secrets);
+    }
+    const body = (typeof err.response.data === 'object' && err.response.data !== null ? err.response.data : {}) as KongErrorBody;
+    const reset = Number(err.response.headers?.['x-ratelimit-reset'] ?? err.response.headers?.['retry-after']);
+    return toProvisionerError(
+      {
+        vendor,
+        operation,
+        status: err.response.status,
+        summary: typeof body.message === 'string' ? body.message : `HTTP ${err.response.status}`,
+        issues: issuesFromFields(body.fields),
+        rateLimitReset: Number.isFinite(reset) && reset > 0 ? Math.ceil(Date.now() / 1000) + reset : undefined,
+      },
+      hints,
+      secrets,
+    );
+  }
+  if (isNetworkCode((err as { code?: unknown } | null)?.code)) {
+    return toProvisionerError({ vendor, operation, summary: '', network: String((err as { code: unknown }).code) }, hints, secrets);
+  }
+  return new PermanentError(`${vendor} ${operation} failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`);
+}
+
+function pickPortalSettings(config: Record<string, unknown> | undefined): PortalSettings {
+  const settings: PortalSettings = {};
+  for (const key of PORTAL_KEYS) settings[key] = config?.[key] ?? null;
+  return settings;
+}
+
+export class KongClient {
+  private readonly http: AxiosInstance;
+
+  constructor(config: KongConfig) {
+    this.http = axios.create({
+      baseURL: config.adminUrl.replace(/\/+$/, ''),
+      timeout: config.timeoutMs ?? 10_000,
+      headers: { 'Kong-Admin-Token': config.token, Accept: 'application/json' },
+      // Our own mapping decides what an HTTP status means.
+      validateStatus: (status) => status >= 200 && status < 300,
+    });
+  }
+
+  private async request<T>(operation: string, fn: (http: AxiosInstance) => Promise<{ data: T }>, secrets: ReadonlyArray<string | undefined> = []): Promise<T> {
+    try {
+      return (await fn(this.http)).data;
+    } catch (err) {
+      const mapped = mapKongError(operation, err, secrets);
+      logger.warn('kong call failed', { operation, error: mapped.name, status: isAxiosError(err) ? err.response?.status : undefined });
+      throw mapped;
+    }
+  }
+
+  /** Where the workspace's portal lives and its current settings; refuses a node without the portal. */
+  async readPortalEnvironment(workspace: string): Promise<PortalEnvironment> {
+    const ws = encodeURIComponent(workspace);
+    const info = await this.requestWorkspace(workspace, 'readNodeInfo', (http) =>
+      http.get<{ configuration?: KongPortalConfiguration }>(`/${ws}/kong`),
+    );
+    const configuration = info.configuration ?? {};
+    if (configuration.portal !== true) {
+      throw new PermanentError(
+        "Kong's Dev Portal is disabled node-wide (portal = off in kong.conf): enable it and restart Kong before provisioning a workspace portal",
+        { workspace },
+      );
+    }
+    const record = await this.requestWorkspace(workspace, 'readWorkspace', (http) =>
+      http.get<{ id: string; config?: Record<string, unknown> }>(`/workspaces/${ws}`),
+    );
+    return { workspaceId: record.id, configuration, settings: pickPortalSettings(record.config) };
+  }
+
+  /** An unknown workspace is the requester's mistake: say so with the field, not as a 404. */
+  private async requestWorkspace<T>(workspace: string, operation: string, fn: (http: AxiosInstance) => Promise<{ data: T }>): Promise<T> {
+    try {
+      return (await fn(this.http)).data;
+    } catch (err) {
+      if (isAxiosError(err) && err.response?.status === 404) {
+        throw ValidationError.of([{ field: 'workspace', reason: `Kong has no workspace named '${workspace}'` }]);
+      }
+      const mapped = mapKongError(operation, err);
+      logger.warn('kong call failed', { operation, error: mapped.name });
+      throw mapped;
+    }
+  }
+
+  async readPortalSettings(workspace: string): Promise<PortalSettings> {
+    const record = await this.requestWorkspace(workspace, 'readWorkspace', (http) =>
+      http.get<{ config?: Record<string, unknown> }>(`/workspaces/${encodeURIComponent(workspace)}`),
+    );
+    return pickPortalSettings(record.config);
+  }
+
+  /** Turns the portal on with OpenID Connect. Idempotent: PATCH sets, it does not toggle. */
+  async applyPortalAuth(workspace: string, application: PortalAuthApplication): Promise<void> {
+    const config: PortalSettings = {
+      portal: true,
+      portal_auth: 'openid-connect',
+      portal_auth_conf: JSON.stringify(application.authConf),
+      portal_auto_approve: application.autoApprove,
+    };
+    await this.patchPortal(workspace, config, 'applyPortalAuth', application.authConf.client_secret);
+    logger.info('kong portal configured', { workspace, portalAuth: 'openid-connect', autoApprove: application.autoApprove });
+  }
+
+  /** Puts back exactly the settings a snapshot recorded (null clears a value that was unset). */
+  async restorePortalSettings(workspace: string, snapshot: PortalSettings): Promise<void> {
+    const config: PortalSettings = {};
+    for (const key of PORTAL_KEYS) config[key] = snapshot[key] ?? null;
+    // The snapshot can hold an earlier client secret inside portal_auth_conf.
+    await this.patchPortal(workspace, config, 'restorePortalSettings', secretsIn(snapshot));
+    logger.info('kong portal settings restored', { workspace });
+  }
+
+  private async patchPortal(workspace: string, config: PortalSettings, operation: string, secrets: ReadonlyArray<string | undefined>): Promise<void> {
+    try {
+      await this.http.patch(`/workspaces/${encodeURIComponent(workspace)}`, { config });
+    } catch (err) {
+      if (isAxiosError(err) && err.response?.status === 404) {
+        throw ValidationError.of([{ field: 'workspace', reason: `Kong has no workspace named '${workspace}'` }]);
+      }
+      const mapped = mapKongError(operation, err, secrets);
+      logger.warn('kong call failed', { operation, error: mapped.name });
+      throw mapped;
+    }
+  }
+
+  /**
+   * Checks what a developer's sign-in depends on: the portal is on with OpenID Connect, the
+   * stored conf names our issuer and client, and the issuer's discovery document answers.
+   */
+  async verifyPortal(workspace: string, expected: VerifyExpectation): Promise<{ discoveryUrl: string }> {
+    const settings = await this.readPortalSettings(workspace);
+    const problems: string[] = [];
+    if (settings.portal !== true) problems.push('portal is not enabled');
+    if (settings.portal_auth !== 'openid-connect') problems.push(`portal_auth is '${String(settings.portal_auth)}', not 'openid-connect'`);
+    const url = discoveryUrl(expected.issuer);
+    let conf: Partial<PortalAuthConf> = {};
+    try {
+      conf = typeof settings.portal_auth_conf === 'string' ? (JSON.parse(settings.portal_auth_conf) as Partial<PortalAuthConf>) : {};
+    } catch {
+      problems.push('portal_auth_conf is not valid JSON');
+    }
+    if (conf.issuer !== url) problems.push(`portal_auth_conf.issuer is '${String(conf.issuer)}', expected '${url}'`);
+    if (conf.client_id?.[0] !== expected.clientId) problems.push(`portal_auth_conf.client_id is not '${expected.clientId}'`);
+    if (problems.length) {
+      throw new PermanentError(`Kong workspace '${workspace}' portal is not configured as written: ${problems.join('; ')}`, { workspace });
+    }
+
+    let discovery: { issuer?: unknown };
+    try {
+      discovery = (await axios.get<{ issuer?: unknown }>(url, { timeout: 10_000, headers: { Accept: 'application/json' } })).data;
+    } catch (err) {
+      // Right after creation the issuer can lag: 5xx/timeouts stay retryable, the rest is final.
+      const mapped = mapAxiosError('Okta', 'fetchDiscoveryDocument', err, DISCOVERY_HINTS);
+      if (mapped.retryable) throw mapped;
+      throw new PermanentError(`The issuer's discovery document ${url} does not answer: ${mapped.message}`);
+    }
+    if (discovery.issuer !== expected.issuer.replace(/\/+$/, '')) {
+      throw new PermanentError(`The discovery document at ${url} names issuer '${String(discovery.issuer)}', expected '${expected.issuer}'`);
+    }
+    return { discoveryUrl: url };
+  }
+}
+
+function secretsIn(settings: PortalSettings): string[] {
+  if (typeof settings.portal_auth_conf !== 'string') return [];
+  try {
+    const conf = JSON.parse(settings.portal_auth_conf) as { client_secret?: unknown };
+    const secrets = Array.isArray(conf.client_secret) ? conf.client_secret : [conf.client_secret];
+    return secrets.filter((s): s is string => typeof s === 'string');
+  } catch {
+    return [];
+  }
+}
