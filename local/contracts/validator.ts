@@ -1,0 +1,290 @@
+/**
+ * Checks request and response bodies of the loopback sandboxes against the vendors' own OpenAPI documents
+ * (trimmed copies in contracts/, see contracts/README.md), so the sandboxes cannot drift from the real APIs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+export interface ContractError {
+  path: string;
+  message: string;
+}
+export type ContractResult = { ok: true } | { ok: false; errors: ContractError[] };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const DOC_ID = 'contract';
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+const OK: ContractResult = { ok: true };
+const fail = (message: string, at = ''): ContractResult => ({ ok: false, errors: [{ path: at, message }] });
+
+/** Rewrites a local `#/components/...` pointer so it resolves inside the document registered as DOC_ID. */
+const rewriteRef = (ref: string): string => (ref.startsWith('#/') ? DOC_ID + ref : ref);
+
+/**
+ * Turns one OpenAPI 3.0 schema object into something Ajv (draft-07) checks the way the vendor means it.
+ * Walks only real subschema positions: Okta's UserSchemaAttribute has *properties* named enum, oneOf, items...
+ */
+function toAjv(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(toAjv);
+  if (!isObj(schema)) return schema;
+  const { nullable, discriminator, ...rest } = schema;
+  const out: Obj = { ...rest };
+  if (typeof rest.$ref === 'string') out.$ref = rewriteRef(rest.$ref);
+  for (const key of [
+    'items',
+    'additionalProperties',
+    'not',
+    'if',
+    'then',
+    'else',
+    'allOf',
+    'anyOf',
+    'oneOf',
+  ]) {
+    if (key in rest) out[key] = toAjv(rest[key]);
+  }
+  for (const key of ['properties', 'patternProperties']) {
+    const map = rest[key];
+    if (isObj(map)) out[key] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toAjv(v)]));
+  }
+  const choice = isObj(discriminator)
+    ? discriminatedChoice(discriminator, out.oneOf ?? out.anyOf)
+    : undefined;
+  if (choice) {
+    // Okta's variants share a parent, so several would match and plain `oneOf` would reject valid bodies.
+    delete out.oneOf;
+    delete out.anyOf;
+    out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), choice];
+  }
+  // A discriminator without a choice sits on a parent schema; its mapping points back at children that
+  // allOf the parent, so following it would recurse. Dropping it is what `rest` already did.
+  if (nullable !== true) return out;
+  if (typeof out.type === 'string') {
+    const withNull: Obj = { ...out, type: [out.type, 'null'] };
+    if (Array.isArray(out.enum)) withNull.enum = [...out.enum, null];
+    return withNull;
+  }
+  return { anyOf: [{ type: 'null' }, out] };
+}
+
+/** `oneOf` + discriminator as a deterministic check: the property names the one variant that applies. */
+function discriminatedChoice(discriminator: Obj, variants: unknown): Obj | undefined {
+  const prop = discriminator.propertyName;
+  if (typeof prop !== 'string' || !Array.isArray(variants)) return undefined;
+  const mapping = new Map<string, string>();
+  if (isObj(discriminator.mapping)) {
+    for (const [key, target] of Object.entries(discriminator.mapping)) {
+      // A bare mapping value is a component name rather than a pointer.
+      if (typeof target === 'string')
+        mapping.set(key, rewriteRef(target.includes('#') ? target : `#/components/schemas/${target}`));
+    }
+  } else {
+    // Without a mapping OpenAPI uses the variant's component name as the value.
+    for (const v of variants) {
+      if (isObj(v) && typeof v.$ref === 'string') mapping.set(v.$ref.split('/').pop() ?? '', v.$ref);
+    }
+  }
+  if (!mapping.size) return undefined;
+  return {
+    type: 'object',
+    required: [prop],
+    properties: { [prop]: { enum: [...mapping.keys()] } },
+    allOf: [...mapping].map(([key, $ref]) => ({
+      if: { required: [prop], properties: { [prop]: { const: key } } },
+      then: { $ref },
+    })),
+  };
+}
+
+function describe(e: ErrorObject): ContractError {
+  const p: Record<string, unknown> = e.params;
+  let message = e.message ?? e.keyword;
+  if (e.keyword === 'enum' && Array.isArray(p.allowedValues)) message += `: ${p.allowedValues.join(', ')}`;
+  if (e.keyword === 'additionalProperties') message += `: '${String(p.additionalProperty)}'`;
+  return { path: e.instancePath, message };
+}
+
+function toResult(validate: ValidateFunction, body: unknown): ContractResult {
+  if (validate(body)) return OK;
+  // "must match then schema" only repeats the variant's own errors, which are reported as well.
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map(describe);
+  const unique = [...new Map(errors.map((e) => [`${e.path}\0${e.message}`, e])).values()];
+  return { ok: false, errors: unique };
+}
+
+export class ContractValidator {
+  private readonly ajv: Ajv;
+  private readonly cache = new Map<string, ValidateFunction>();
+  private readonly templates: {
+    template: string;
+    segments: RegExp[];
+    literal: boolean[];
+    params: string[];
+  }[];
+
+  constructor(private readonly doc: Obj) {
+    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+    addFormats(this.ajv); // includes OpenAPI's int32, int64, float, double, byte, binary, password
+    const components = isObj(doc.components) ? doc.components : {};
+    const schemas = isObj(components.schemas) ? components.schemas : {};
+    const converted = Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, toAjv(s)]));
+    this.ajv.addSchema({ components: { schemas: converted } }, DOC_ID);
+
+    const paths = isObj(doc.paths) ? doc.paths : {};
+    this.templates = Object.keys(paths).map((template) => {
+      const parts = template.split('/').slice(1);
+      const params: string[] = [];
+      const segments = parts.map((part) => {
+        const source = part
+          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+          .replace(/\{([^}]+)\}/g, (_, name: string) => {
+            params.push(name);
+            return '([^/]+)';
+          });
+        return new RegExp(`^${source}$`);
+      });
+      return { template, segments, literal: parts.map((p) => !p.includes('{')), params };
+    });
+  }
+
+  static fromFile(file: string): ContractValidator {
+    const doc: unknown = parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: -1 });
+    if (!isObj(doc)) throw new Error(`${file} is not an OpenAPI document`);
+    return new ContractValidator(doc);
+  }
+
+  hasOperation(method: string, template: string): boolean {
+    return this.operation(method, template) !== undefined;
+  }
+
+  /** Finds the template for a concrete path; on ties a literal segment beats a parameter, left to right. */
+  matchPath(
+    method: string,
+    concretePath: string,
+  ): { template: string; params: Record<string, string> } | undefined {
+    const parts = (concretePath.split('?')[0] ?? '').split('/').slice(1);
+    let best: { template: string; params: Record<string, string>; literal: boolean[] } | undefined;
+    for (const t of this.templates) {
+      if (t.segments.length !== parts.length || !this.operation(method, t.template)) continue;
+      const values: string[] = [];
+      const matched = t.segments.every((re, i) => {
+        const m = re.exec(parts[i] ?? '');
+        if (m) values.push(...m.slice(1).map(safeDecode));
+        return m !== null;
+      });
+      if (!matched || (best && !moreLiteral(t.literal, best.literal))) continue;
+      best = {
+        template: t.template,
+        params: Object.fromEntries(t.params.map((n, i) => [n, values[i] ?? ''])),
+        literal: t.literal,
+      };
+    }
+    return best && { template: best.template, params: best.params };
+  }
+
+  validateRequest(method: string, template: string, body: unknown): ContractResult {
+    const op = this.requireOperation(method, template);
+    const requestBody = this.deref(op.requestBody);
+    if (!requestBody)
+      return body === undefined ? OK : fail(`${method.toUpperCase()} ${template} takes no request body`);
+    if (body === undefined) return requestBody.required === true ? fail('request body is required') : OK;
+    const schema = jsonSchema(requestBody);
+    if (schema === undefined) return OK;
+    return toResult(this.compile(`${method.toLowerCase()} ${template} request`, schema), body);
+  }
+
+  validateResponse(method: string, template: string, status: number, body: unknown): ContractResult {
+    const op = this.requireOperation(method, template);
+    const responses = isObj(op.responses) ? op.responses : {};
+    // OpenAPI precedence: an explicit code beats a range ("4XX"), which beats "default".
+    const key = [String(status), `${String(status)[0]}XX`, `${String(status)[0]}xx`, 'default'].find(
+      (k) => k in responses,
+    );
+    if (key === undefined) {
+      return fail(
+        `status ${status} is not documented for ${method.toUpperCase()} ${template} (documented: ${Object.keys(responses).join(', ')})`,
+      );
+    }
+    const schema = jsonSchema(this.deref(responses[key]));
+    if (schema === undefined) return OK;
+    if (body === undefined)
+      return fail(`the ${key} response of ${method.toUpperCase()} ${template} must have a JSON body`);
+    return toResult(this.compile(`${method.toLowerCase()} ${template} ${key}`, schema), body);
+  }
+
+  private operation(method: string, template: string): Obj | undefined {
+    const m = method.toLowerCase();
+    const item = isObj(this.doc.paths) ? this.doc.paths[template] : undefined;
+    const op = HTTP_METHODS.has(m) && isObj(item) ? item[m] : undefined;
+    return isObj(op) ? op : undefined;
+  }
+
+  private requireOperation(method: string, template: string): Obj {
+    const op = this.operation(method, template);
+    if (!op) throw new Error(`the contract has no operation ${method.toUpperCase()} ${template}`);
+    return op;
+  }
+
+  /** Follows a `#/components/{requestBodies,responses}/X` reference of the document. */
+  private deref(node: unknown): Obj | undefined {
+    let current = node;
+    for (let hops = 0; isObj(current) && typeof current.$ref === 'string' && hops < 10; hops++) {
+      const [section, name] = current.$ref.replace(/^#\/components\//, '').split('/');
+      const components = isObj(this.doc.components) ? this.doc.components : {};
+      const entries = components[section ?? ''];
+      current = isObj(entries) ? entries[name ?? ''] : undefined;
+    }
+    return isObj(current) ? current : undefined;
+  }
+
+  private compile(key: string, schema: unknown): ValidateFunction {
+    let validate = this.cache.get(key);
+    if (!validate) {
+      const converted = toAjv(schema);
+      validate = this.ajv.compile(isObj(converted) ? converted : {});
+      this.cache.set(key, validate);
+    }
+    return validate;
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** True when `a` has a literal segment where `b` has a parameter, at the first position they differ. */
+function moreLiteral(a: boolean[], b: boolean[]): boolean {
+  const i = a.findIndex((lit, idx) => lit !== b[idx]);
+  return i >= 0 && a[i] === true;
+}
+
+/** The schema of the JSON media type of a request body or response object, if it has one. */
+function jsonSchema(bodyOrResponse: Obj | undefined): unknown {
+  const content = bodyOrResponse && isObj(bodyOrResponse.content) ? bodyOrResponse.content : {};
+  const type = Object.keys(content).find((t) => /^application\/(.+\+)?json\b/i.test(t));
+  const media = type === undefined ? undefined : content[type];
+  return isObj(media) ? media.schema : undefined;
+}
+
+const CONTRACTS_DIR = path.resolve(__dirname, '../../contracts');
+let okta: ContractValidator | undefined;
+let kong: ContractValidator | undefined;
+
+export function oktaContract(): ContractValidator {
+  okta ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'okta-management.trimmed.yaml'));
+  return okta;
+}
+
+export function kongContract(): ContractValidator {
+  kong ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'kong-gateway-ee-3.4-admin.trimmed.yaml'));
+  return kong;
+}
