@@ -6,5 +6,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', verbatimModuleSyntax: false, isolatedModules: true }, diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   testTimeout: 30000,
 };

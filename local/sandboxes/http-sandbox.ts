@@ -1,0 +1,302 @@
+/**
+ * The loopback HTTP server both vendor sandboxes are built on: routing by OpenAPI path template,
+ * API-token auth, contract validation of every request and response, and per-route fault injection.
+ * A sandbox only supplies its routes (state + semantics) and its vendor's error shapes.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ContractError, ContractValidator } from '../contracts/validator';
+
+export interface SandboxRequest {
+  method: string;
+  path: string;
+  template: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  /** Origin the client used, e.g. http://127.0.0.1:4321 (for self links and issuers). */
+  baseUrl: string;
+}
+
+export interface SandboxResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * Why this answer is real vendor behaviour the vendor document does not list (e.g. Kong's 409 on a
+   * unique violation, where the document only knows 200/400). Skips response validation
+   * for this one answer; the reason keeps every exception greppable and reviewed.
+   */
+  undocumented?: string;
+}
+
+export type RouteHandler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
+
+export interface Route {
+  method: string;
+  template: string;
+  handler: RouteHandler;
+  /** The operation in the vendor document this route implements, when its template differs. */
+  contractTemplate?: string;
+  /** Public routes (e.g. OIDC discovery) need no API token. */
+  public?: boolean;
+}
+
+export interface Fault {
+  /** Route template as registered, e.g. '/api/v1/apps/{appId}'. */
+  route: string;
+  /** Any method when omitted. */
+  method?: string;
+  /** How many matching calls the fault applies to (default 1). */
+  times?: number;
+  /** Answer with this status (and the vendor's error body unless `body` is given). */
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Delay the answer; combined with nothing else the call then proceeds normally. */
+  latencyMs?: number;
+  /** Answer 429 with the vendor's rate-limit headers; the window resets after this many seconds. */
+  rateLimitResetInSeconds?: number;
+  /** Perform the call (commit the write), then drop the connection without an answer. */
+  loseResponse?: boolean;
+}
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  status: number | 'dropped';
+}
+
+export interface ContractViolation {
+  method: string;
+  template: string;
+  status: number;
+  errors: ContractError[];
+}
+
+export interface SandboxFlavour {
+  /** Returns an error response when the request lacks valid credentials. */
+  authenticate(req: SandboxRequest): SandboxResponse | undefined;
+  /** The vendor's error body for a status. */
+  error(status: number, message: string): SandboxResponse;
+  /** The vendor's answer to a body that violates its schema. */
+  invalidRequest(errors: ContractError[]): SandboxResponse;
+  /** The vendor's answer when a rate limit is hit. */
+  rateLimited(resetEpochSeconds: number): SandboxResponse;
+  /** Headers the vendor adds to every answer (e.g. Okta's X-Rate-Limit-*). */
+  commonHeaders?(): Record<string, string>;
+  contract?: ContractValidator;
+}
+
+export interface SandboxControl {
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  readonly calls: RecordedCall[];
+  readonly contractViolations: ContractViolation[];
+  /** Calls matching a method and route template, for "called once" style assertions. */
+  callsTo(method: string, template: string): RecordedCall[];
+}
+
+export interface RunningSandbox {
+  url: string;
+  control: SandboxControl;
+  close(): Promise<void>;
+}
+
+interface CompiledRoute extends Route {
+  segments: string[];
+}
+
+function segmentsOf(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+/** Literal segments beat parameters, so '/x/lifecycle/deactivate' never matches '/x/{id}/{sub}'. */
+function matchRoute(
+  routes: CompiledRoute[],
+  method: string,
+  path: string,
+): { route: CompiledRoute; params: Record<string, string> } | 'method-not-allowed' | undefined {
+  const parts = segmentsOf(path).map((p) => decodeURIComponent(p));
+  let best: { route: CompiledRoute; params: Record<string, string>; literals: number } | undefined;
+  let pathMatched = false;
+  for (const route of routes) {
+    if (route.segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    let ok = true;
+    route.segments.forEach((seg, i) => {
+      const part = parts[i] as string;
+      if (seg.startsWith('{') && seg.endsWith('}')) params[seg.slice(1, -1)] = part;
+      else if (seg === part) literals++;
+      else ok = false;
+    });
+    if (!ok) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    if (!best || literals > best.literals) best = { route, params, literals };
+  }
+  if (best) return { route: best.route, params: best.params };
+  return pathMatched ? 'method-not-allowed' : undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startHttpSandbox(
+  routes: Route[],
+  flavour: SandboxFlavour,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningSandbox> {
+  const compiled: CompiledRoute[] = routes.map((r) => ({ ...r, segments: segmentsOf(r.template) }));
+  const faults: Array<Fault & { remaining: number }> = [];
+  const calls: RecordedCall[] = [];
+  const contractViolations: ContractViolation[] = [];
+
+  const takeFault = (method: string, template: string): Fault | undefined => {
+    const index = faults.findIndex((f) => f.route === template && (!f.method || f.method === method));
+    if (index < 0) return undefined;
+    const fault = faults[index] as Fault & { remaining: number };
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) faults.splice(index, 1);
+    return fault;
+  };
+
+  const send = (res: ServerResponse, call: RecordedCall, answer: SandboxResponse) => {
+    call.status = answer.status;
+    const headers: Record<string, string> = { ...(flavour.commonHeaders?.() ?? {}), ...(answer.headers ?? {}) };
+    if (answer.body === undefined) {
+      res.writeHead(answer.status, headers).end();
+      return;
+    }
+    const payload = JSON.stringify(answer.body);
+    res
+      .writeHead(answer.status, { 'content-type': 'application/json', ...headers })
+      .end(payload);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const host = req.headers.host ?? '127.0.0.1';
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const call: RecordedCall = { method, path: url.pathname, status: 0 };
+    calls.push(call);
+
+    const raw = await readBody(req);
+    const matched = matchRoute(compiled, method, url.pathname);
+    if (matched === undefined) return send(res, call, flavour.error(404, `Not found: ${url.pathname}`));
+    if (matched === 'method-not-allowed') return send(res, call, flavour.error(405, `Method ${method} not allowed`));
+    const { route, params } = matched;
+
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(res, call, flavour.invalidRequest([{ path: '', message: 'body is not valid JSON' }]));
+      }
+    }
+    const request: SandboxRequest = {
+      method,
+      path: url.pathname,
+      template: route.template,
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      baseUrl: `http://${host}`,
+    };
+
+    if (!route.public) {
+      const denied = flavour.authenticate(request);
+      if (denied) return send(res, call, denied);
+    }
+
+    const fault = takeFault(method, route.template);
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.rateLimitResetInSeconds !== undefined) {
+      return send(res, call, flavour.rateLimited(Math.ceil(Date.now() / 1000) + fault.rateLimitResetInSeconds));
+    }
+    if (fault?.status !== undefined) {
+      const answer = fault.body !== undefined ? { status: fault.status, body: fault.body } : flavour.error(fault.status, 'Injected fault');
+      return send(res, call, { ...answer, headers: { ...answer.headers, ...fault.headers } });
+    }
+
+    const contractTemplate = route.contractTemplate ?? route.template;
+    const checked = flavour.contract?.hasOperation(method, contractTemplate) ?? false;
+    if (checked && flavour.contract) {
+      const verdict = flavour.contract.validateRequest(method, contractTemplate, body);
+      if (!verdict.ok) return send(res, call, flavour.invalidRequest(verdict.errors));
+    }
+
+    const answer = await route.handler(request);
+
+    if (fault?.loseResponse) {
+      // The write is committed; the client never learns it (the "created but response lost" case).
+      call.status = 'dropped';
+      req.socket.destroy();
+      return;
+    }
+
+    if (checked && flavour.contract && answer.undocumented === undefined) {
+      const verdict = flavour.contract.validateResponse(method, contractTemplate, answer.status, answer.body);
+      if (!verdict.ok) {
+        // A sandbox answer the vendor would never send: fail loudly so tests cannot pass on it.
+        contractViolations.push({ method, template: contractTemplate, status: answer.status, errors: verdict.errors });
+        return send(res, call, {
+          status: 500,
+          body: { message: `sandbox response violates the contract`, errors: verdict.errors },
+        });
+      }
+    }
+    send(res, call, answer);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `sandbox error: ${message}` }));
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const control: SandboxControl = {
+    inject(fault) {
+      faults.push({ ...fault, method: fault.method?.toUpperCase(), remaining: fault.times ?? 1 });
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
+    calls,
+    contractViolations,
+    callsTo(method, template) {
+      const matcher = compiled.filter((r) => r.template === template);
+      return calls.filter((c) => {
+        if (c.method !== method.toUpperCase()) return false;
+        const m = matchRoute(compiled, c.method, c.path);
+        return typeof m === 'object' && matcher.includes(m.route);
+      });
+    },
+  };
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+export type { IncomingHttpHeaders };
