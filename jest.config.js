@@ -4,7 +4,18 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', verbatimModuleSyntax: false, isolatedModules: true }, diagnostics: false }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          module: 'commonjs',
+          moduleResolution: 'node',
+          verbatimModuleSyntax: false,
+          isolatedModules: true,
+        },
+        diagnostics: false,
+      },
+    ],
   },
   setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   testTimeout: 30000,

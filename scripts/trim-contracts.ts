@@ -68,10 +68,18 @@ const SPECS: TrimSpec[] = [
         },
       },
       {
-        why: "Workspace config fields are nullable: Kong renders unset fields as null and PATCH with null clears one",
+        why: 'Workspace config fields are nullable: Kong renders unset fields as null and PATCH with null clears one',
         apply: (doc) => {
-          const config = dig(doc, ['components', 'schemas', 'Workspace', 'properties', 'config', 'properties']);
-          if (isObj(config)) for (const field of Object.values(config)) if (isObj(field)) field.nullable = true;
+          const config = dig(doc, [
+            'components',
+            'schemas',
+            'Workspace',
+            'properties',
+            'config',
+            'properties',
+          ]);
+          if (isObj(config))
+            for (const field of Object.values(config)) if (isObj(field)) field.nullable = true;
         },
       },
     ],

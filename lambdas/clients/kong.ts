@@ -40,8 +40,10 @@ export interface VerifyExpectation {
 }
 
 const KONG_HINTS = {
-  unauthorized: 'Kong rejected the RBAC token (Kong-Admin-Token); put a valid admin token in the configured secret',
-  forbidden: "the RBAC user behind the Kong token may not do this; it needs read and update on '/workspaces/*' and read on '/<workspace>/kong'",
+  unauthorized:
+    'Kong rejected the RBAC token (Kong-Admin-Token); put a valid admin token in the configured secret',
+  forbidden:
+    "the RBAC user behind the Kong token may not do this; it needs read and update on '/workspaces/*' and read on '/<workspace>/kong'",
 };
 
 interface KongErrorBody {
@@ -54,9 +56,12 @@ interface KongErrorBody {
 /** Kong's `fields` is nested ({config: {portal: "expected a boolean"}}): flatten to dotted paths. */
 function issuesFromFields(fields: unknown, prefix = ''): FieldIssue[] {
   if (typeof fields === 'string') return [{ field: prefix, reason: fields }];
-  if (Array.isArray(fields)) return fields.flatMap((f, i) => issuesFromFields(f, prefix ? `${prefix}.${i}` : String(i)));
+  if (Array.isArray(fields))
+    return fields.flatMap((f, i) => issuesFromFields(f, prefix ? `${prefix}.${i}` : String(i)));
   if (typeof fields !== 'object' || fields === null) return [];
-  return Object.entries(fields).flatMap(([key, value]) => issuesFromFields(value, prefix ? `${prefix}.${key}` : key));
+  return Object.entries(fields).flatMap(([key, value]) =>
+    issuesFromFields(value, prefix ? `${prefix}.${key}` : key),
+  );
 }
 
 const DISCOVERY_HINTS = {
@@ -64,7 +69,11 @@ const DISCOVERY_HINTS = {
   forbidden: 'the discovery document should be public',
 };
 
-export function mapKongError(operation: string, err: unknown, secrets: ReadonlyArray<string | undefined> = []): ProvisionerError {
+export function mapKongError(
+  operation: string,
+  err: unknown,
+  secrets: ReadonlyArray<string | undefined> = [],
+): ProvisionerError {
   return mapAxiosError('Kong', operation, err, KONG_HINTS, secrets);
 }
 
@@ -77,11 +86,16 @@ function mapAxiosError(
 ): ProvisionerError {
   if (isAxiosError(err)) {
     if (!err.response) {
-      const network = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : (err.code ?? 'network error');
+      const network =
+        err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : (err.code ?? 'network error');
       return toProvisionerError({ vendor, operation, summary: '', network }, hints, secrets);
     }
-    const body = (typeof err.response.data === 'object' && err.response.data !== null ? err.response.data : {}) as KongErrorBody;
-    const reset = Number(err.response.headers?.['x-ratelimit-reset'] ?? err.response.headers?.['retry-after']);
+    const body = (
+      typeof err.response.data === 'object' && err.response.data !== null ? err.response.data : {}
+    ) as KongErrorBody;
+    const reset = Number(
+      err.response.headers?.['x-ratelimit-reset'] ?? err.response.headers?.['retry-after'],
+    );
     return toProvisionerError(
       {
         vendor,
@@ -89,16 +103,23 @@ function mapAxiosError(
         status: err.response.status,
         summary: typeof body.message === 'string' ? body.message : `HTTP ${err.response.status}`,
         issues: issuesFromFields(body.fields),
-        rateLimitReset: Number.isFinite(reset) && reset > 0 ? Math.ceil(Date.now() / 1000) + reset : undefined,
+        rateLimitReset:
+          Number.isFinite(reset) && reset > 0 ? Math.ceil(Date.now() / 1000) + reset : undefined,
       },
       hints,
       secrets,
     );
   }
   if (isNetworkCode((err as { code?: unknown } | null)?.code)) {
-    return toProvisionerError({ vendor, operation, summary: '', network: String((err as { code: unknown }).code) }, hints, secrets);
+    return toProvisionerError(
+      { vendor, operation, summary: '', network: String((err as { code: unknown }).code) },
+      hints,
+      secrets,
+    );
   }
-  return new PermanentError(`${vendor} ${operation} failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`);
+  return new PermanentError(
+    `${vendor} ${operation} failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`,
+  );
 }
 
 function pickPortalSettings(config: Record<string, unknown> | undefined): PortalSettings {
@@ -120,12 +141,20 @@ export class KongClient {
     });
   }
 
-  private async request<T>(operation: string, fn: (http: AxiosInstance) => Promise<{ data: T }>, secrets: ReadonlyArray<string | undefined> = []): Promise<T> {
+  private async request<T>(
+    operation: string,
+    fn: (http: AxiosInstance) => Promise<{ data: T }>,
+    secrets: ReadonlyArray<string | undefined> = [],
+  ): Promise<T> {
     try {
       return (await fn(this.http)).data;
     } catch (err) {
       const mapped = mapKongError(operation, err, secrets);
-      logger.warn('kong call failed', { operation, error: mapped.name, status: isAxiosError(err) ? err.response?.status : undefined });
+      logger.warn('kong call failed', {
+        operation,
+        error: mapped.name,
+        status: isAxiosError(err) ? err.response?.status : undefined,
+      });
       throw mapped;
     }
   }
@@ -150,12 +179,18 @@ export class KongClient {
   }
 
   /** An unknown workspace is the requester's mistake: say so with the field, not as a 404. */
-  private async requestWorkspace<T>(workspace: string, operation: string, fn: (http: AxiosInstance) => Promise<{ data: T }>): Promise<T> {
+  private async requestWorkspace<T>(
+    workspace: string,
+    operation: string,
+    fn: (http: AxiosInstance) => Promise<{ data: T }>,
+  ): Promise<T> {
     try {
       return (await fn(this.http)).data;
     } catch (err) {
       if (isAxiosError(err) && err.response?.status === 404) {
-        throw ValidationError.of([{ field: 'workspace', reason: `Kong has no workspace named '${workspace}'` }]);
+        throw ValidationError.of([
+          { field: 'workspace', reason: `Kong has no workspace named '${workspace}'` },
+        ]);
       }
       const mapped = mapKongError(operation, err);
       logger.warn('kong call failed', { operation, error: mapped.name });
@@ -179,7 +214,11 @@ export class KongClient {
       portal_auto_approve: application.autoApprove,
     };
     await this.patchPortal(workspace, config, 'applyPortalAuth', application.authConf.client_secret);
-    logger.info('kong portal configured', { workspace, portalAuth: 'openid-connect', autoApprove: application.autoApprove });
+    logger.info('kong portal configured', {
+      workspace,
+      portalAuth: 'openid-connect',
+      autoApprove: application.autoApprove,
+    });
   }
 
   /** Puts back exactly the settings a snapshot recorded (null clears a value that was unset). */
@@ -191,12 +230,19 @@ export class KongClient {
     logger.info('kong portal settings restored', { workspace });
   }
 
-  private async patchPortal(workspace: string, config: PortalSettings, operation: string, secrets: ReadonlyArray<string | undefined>): Promise<void> {
+  private async patchPortal(
+    workspace: string,
+    config: PortalSettings,
+    operation: string,
+    secrets: ReadonlyArray<string | undefined>,
+  ): Promise<void> {
     try {
       await this.http.patch(`/workspaces/${encodeURIComponent(workspace)}`, { config });
     } catch (err) {
       if (isAxiosError(err) && err.response?.status === 404) {
-        throw ValidationError.of([{ field: 'workspace', reason: `Kong has no workspace named '${workspace}'` }]);
+        throw ValidationError.of([
+          { field: 'workspace', reason: `Kong has no workspace named '${workspace}'` },
+        ]);
       }
       const mapped = mapKongError(operation, err, secrets);
       logger.warn('kong call failed', { operation, error: mapped.name });
@@ -212,23 +258,37 @@ export class KongClient {
     const settings = await this.readPortalSettings(workspace);
     const problems: string[] = [];
     if (settings.portal !== true) problems.push('portal is not enabled');
-    if (settings.portal_auth !== 'openid-connect') problems.push(`portal_auth is '${String(settings.portal_auth)}', not 'openid-connect'`);
+    if (settings.portal_auth !== 'openid-connect')
+      problems.push(`portal_auth is '${String(settings.portal_auth)}', not 'openid-connect'`);
     const url = discoveryUrl(expected.issuer);
     let conf: Partial<PortalAuthConf> = {};
     try {
-      conf = typeof settings.portal_auth_conf === 'string' ? (JSON.parse(settings.portal_auth_conf) as Partial<PortalAuthConf>) : {};
+      conf =
+        typeof settings.portal_auth_conf === 'string'
+          ? (JSON.parse(settings.portal_auth_conf) as Partial<PortalAuthConf>)
+          : {};
     } catch {
       problems.push('portal_auth_conf is not valid JSON');
     }
-    if (conf.issuer !== url) problems.push(`portal_auth_conf.issuer is '${String(conf.issuer)}', expected '${url}'`);
-    if (conf.client_id?.[0] !== expected.clientId) problems.push(`portal_auth_conf.client_id is not '${expected.clientId}'`);
+    if (conf.issuer !== url)
+      problems.push(`portal_auth_conf.issuer is '${String(conf.issuer)}', expected '${url}'`);
+    if (conf.client_id?.[0] !== expected.clientId)
+      problems.push(`portal_auth_conf.client_id is not '${expected.clientId}'`);
     if (problems.length) {
-      throw new PermanentError(`Kong workspace '${workspace}' portal is not configured as written: ${problems.join('; ')}`, { workspace });
+      throw new PermanentError(
+        `Kong workspace '${workspace}' portal is not configured as written: ${problems.join('; ')}`,
+        { workspace },
+      );
     }
 
     let discovery: { issuer?: unknown };
     try {
-      discovery = (await axios.get<{ issuer?: unknown }>(url, { timeout: 10_000, headers: { Accept: 'application/json' } })).data;
+      discovery = (
+        await axios.get<{ issuer?: unknown }>(url, {
+          timeout: 10_000,
+          headers: { Accept: 'application/json' },
+        })
+      ).data;
     } catch (err) {
       // Right after creation the issuer can lag: 5xx/timeouts stay retryable, the rest is final.
       const mapped = mapAxiosError('Okta', 'fetchDiscoveryDocument', err, DISCOVERY_HINTS);
@@ -236,7 +296,9 @@ export class KongClient {
       throw new PermanentError(`The issuer's discovery document ${url} does not answer: ${mapped.message}`);
     }
     if (discovery.issuer !== expected.issuer.replace(/\/+$/, '')) {
-      throw new PermanentError(`The discovery document at ${url} names issuer '${String(discovery.issuer)}', expected '${expected.issuer}'`);
+      throw new PermanentError(
+        `The discovery document at ${url} names issuer '${String(discovery.issuer)}', expected '${expected.issuer}'`,
+      );
     }
     return { discoveryUrl: url };
   }

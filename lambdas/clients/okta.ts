@@ -5,8 +5,20 @@
  * and Step Functions is the single retry owner (errors carry the class and the reset time).
  */
 import * as okta from '@okta/okta-sdk-nodejs';
-import { ConflictError, PermanentError, ValidationError, type FieldIssue, type ProvisionerError } from '../core/errors';
-import { describeWithMarker, ownershipOf, requestIdFromDescription, requestIdFromProfile, type Ownership } from '../core/naming';
+import {
+  ConflictError,
+  PermanentError,
+  ValidationError,
+  type FieldIssue,
+  type ProvisionerError,
+} from '../core/errors';
+import {
+  describeWithMarker,
+  ownershipOf,
+  requestIdFromDescription,
+  requestIdFromProfile,
+  type Ownership,
+} from '../core/naming';
 import { isNetworkCode, toProvisionerError } from './http-errors';
 import { logger } from './logger';
 
@@ -95,7 +107,8 @@ export interface ResourceRef {
 
 const GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
 const OKTA_HINTS = {
-  unauthorized: 'the Okta API token is invalid, expired or revoked; put a valid SSWS token in the configured secret',
+  unauthorized:
+    'the Okta API token is invalid, expired or revoked; put a valid SSWS token in the configured secret',
   forbidden:
     'the Okta API token lacks the permission; its admin needs the Super Administrator role, or a custom role that can manage apps, groups assignments and authorization servers',
 };
@@ -123,7 +136,11 @@ function issuesFromCauses(causes: unknown): FieldIssue[] {
 }
 
 /** Turns anything the SDK (or node-fetch below it) throws into our taxonomy. */
-export function mapOktaError(operation: string, err: unknown, secrets: ReadonlyArray<string | undefined> = []): ProvisionerError {
+export function mapOktaError(
+  operation: string,
+  err: unknown,
+  secrets: ReadonlyArray<string | undefined> = [],
+): ProvisionerError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as OktaErrorShape;
   if (e.name === 'FetchError' || e.name === 'AbortError' || isNetworkCode(e.code)) {
     const network = e.type === 'request-timeout' ? 'timed out' : String(e.code ?? e.type ?? 'network error');
@@ -145,7 +162,9 @@ export function mapOktaError(operation: string, err: unknown, secrets: ReadonlyA
       secrets,
     );
   }
-  return new PermanentError(`Okta ${operation} failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`);
+  return new PermanentError(
+    `Okta ${operation} failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`,
+  );
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -170,12 +189,19 @@ export class OktaClient {
       token: config.token,
       // The default cache serves stale GETs right after our own writes.
       cacheMiddleware: null,
-      requestExecutor: new okta.DefaultRequestExecutor({ maxRetries: 0, requestTimeout: config.timeoutMs ?? 10_000 }),
+      requestExecutor: new okta.DefaultRequestExecutor({
+        maxRetries: 0,
+        requestTimeout: config.timeoutMs ?? 10_000,
+      }),
     });
   }
 
   /** Runs one SDK call; every failure leaves as a taxonomy error without secrets or vendor payloads. */
-  private async call<T>(operation: string, fn: () => Promise<T>, secrets: ReadonlyArray<string | undefined> = []): Promise<T> {
+  private async call<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    secrets: ReadonlyArray<string | undefined> = [],
+  ): Promise<T> {
     try {
       return await fn();
     } catch (err) {
@@ -220,11 +246,17 @@ export class OktaClient {
         continue;
       }
       const search = `profile.name eq "${ref.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-      const groups = await this.call('listGroups', async () => collect(await this.sdk.groupApi.listGroups({ search })));
+      const groups = await this.call('listGroups', async () =>
+        collect(await this.sdk.groupApi.listGroups({ search })),
+      );
       const exact = groups.filter((g) => g.profile?.name === ref && g.id);
       if (exact.length === 1) resolved.push({ ref, id: exact[0]?.id as string, name: ref });
       else if (exact.length === 0) issues.push({ field, reason: `no Okta group is named '${ref}'` });
-      else issues.push({ field, reason: `${exact.length} Okta groups are named '${ref}'; give the group id instead` });
+      else
+        issues.push({
+          field,
+          reason: `${exact.length} Okta groups are named '${ref}'; give the group id instead`,
+        });
     }
     if (issues.length) throw ValidationError.of(issues, 'Unknown Okta groups');
     return resolved;
@@ -232,12 +264,17 @@ export class OktaClient {
 
   /** The attribute that holds the developer's e-mail must exist in the default user profile. */
   async assertUserAttribute(attribute: string): Promise<void> {
-    const schema = await this.call('getUserSchema', () => this.sdk.schemaApi.getUserSchema({ schemaId: 'default' }));
+    const schema = await this.call('getUserSchema', () =>
+      this.sdk.schemaApi.getUserSchema({ schemaId: 'default' }),
+    );
     const base = Object.keys(schema.definitions?.base?.properties ?? {});
     const custom = Object.keys(schema.definitions?.custom?.properties ?? {});
     if (![...base, ...custom].includes(attribute)) {
       throw ValidationError.of([
-        { field: 'emailAttribute', reason: `the Okta default user profile has no attribute '${attribute}' (it has ${[...base, ...custom].join(', ')})` },
+        {
+          field: 'emailAttribute',
+          reason: `the Okta default user profile has no attribute '${attribute}' (it has ${[...base, ...custom].join(', ')})`,
+        },
       ]);
     }
   }
@@ -245,7 +282,9 @@ export class OktaClient {
   // ---- the OIDC app ----------------------------------------------------------------------------
 
   private async findApps(label: string): Promise<okta.Application[]> {
-    const apps = await this.call('listApplications', async () => collect(await this.sdk.applicationApi.listApplications({ q: label })));
+    const apps = await this.call('listApplications', async () =>
+      collect(await this.sdk.applicationApi.listApplications({ q: label })),
+    );
     // `q` is a prefix match on name or label: keep exact labels only.
     return apps.filter((app) => app.label === label);
   }
@@ -261,7 +300,10 @@ export class OktaClient {
     requestId: string,
   ): { item: T; ownership: Ownership } | { foreign: T[] } | undefined {
     if (candidates.length === 0) return undefined;
-    const withOwnership = candidates.map((item) => ({ item, ownership: ownershipOf(requestIdOf(item), requestId) }));
+    const withOwnership = candidates.map((item) => ({
+      item,
+      ownership: ownershipOf(requestIdOf(item), requestId),
+    }));
     const mine = withOwnership.find((c) => c.ownership === 'this-request');
     if (mine) return mine;
     const managed = withOwnership.find((c) => c.ownership === 'other-request');
@@ -270,9 +312,17 @@ export class OktaClient {
   }
 
   async ensureApp(spec: AppSpec): Promise<EnsuredApp> {
-    const existing = this.pickOwned(await this.findApps(spec.label), (a) => requestIdFromProfile(a.profile), spec.requestId);
+    const existing = this.pickOwned(
+      await this.findApps(spec.label),
+      (a) => requestIdFromProfile(a.profile),
+      spec.requestId,
+    );
     if (existing && 'foreign' in existing) {
-      throw foreignResource('app', spec.label, existing.foreign.map((a) => a.id ?? '?'));
+      throw foreignResource(
+        'app',
+        spec.label,
+        existing.foreign.map((a) => a.id ?? '?'),
+      );
     }
     if (existing) {
       const app = existing.item as okta.OpenIdConnectApplication;
@@ -288,8 +338,15 @@ export class OktaClient {
       name: 'oidc_client',
       label: spec.label,
       signOnMode: 'OPENID_CONNECT',
-      profile: { managedBy: 'kong-portal-provisioner', requestId: spec.requestId, workspace: spec.workspace, environment: spec.environment },
-      credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true } },
+      profile: {
+        managedBy: 'kong-portal-provisioner',
+        requestId: spec.requestId,
+        workspace: spec.workspace,
+        environment: spec.environment,
+      },
+      credentials: {
+        oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true },
+      },
       settings: {
         oauthClient: {
           application_type: 'web',
@@ -326,9 +383,11 @@ export class OktaClient {
   async removeApp(ref: ResourceRef, requestId: string): Promise<UndoReport> {
     const report: UndoReport = { removed: [], leftAlone: [] };
     const candidates = ref.id
-      ? [await this.find('getApplication', () => this.sdk.applicationApi.getApplication({ appId: ref.id as string }))].filter(
-          (a): a is okta.Application => a !== undefined,
-        )
+      ? [
+          await this.find('getApplication', () =>
+            this.sdk.applicationApi.getApplication({ appId: ref.id as string }),
+          ),
+        ].filter((a): a is okta.Application => a !== undefined)
       : await this.findApps(ref.name);
     for (const app of candidates) {
       const id = app.id as string;
@@ -338,7 +397,10 @@ export class OktaClient {
         continue;
       }
       // Okta refuses to delete an active app (403 E0000056).
-      if (app.status !== 'INACTIVE') await this.gone('deactivateApplication', () => this.sdk.applicationApi.deactivateApplication({ appId: id }));
+      if (app.status !== 'INACTIVE')
+        await this.gone('deactivateApplication', () =>
+          this.sdk.applicationApi.deactivateApplication({ appId: id }),
+        );
       await this.gone('deleteApplication', () => this.sdk.applicationApi.deleteApplication({ appId: id }));
       report.removed.push(id);
     }
@@ -348,7 +410,10 @@ export class OktaClient {
 
   // ---- group assignments -----------------------------------------------------------------------
 
-  async ensureGroupAssignments(appId: string, groupIds: readonly string[]): Promise<Array<{ groupId: string; created: boolean }>> {
+  async ensureGroupAssignments(
+    appId: string,
+    groupIds: readonly string[],
+  ): Promise<Array<{ groupId: string; created: boolean }>> {
     const assigned = await this.call('listApplicationGroupAssignments', async () =>
       collect(await this.sdk.applicationApi.listApplicationGroupAssignments({ appId })),
     );
@@ -359,7 +424,9 @@ export class OktaClient {
         results.push({ groupId, created: false });
         continue;
       }
-      await this.call('assignGroupToApplication', () => this.sdk.applicationApi.assignGroupToApplication({ appId, groupId }));
+      await this.call('assignGroupToApplication', () =>
+        this.sdk.applicationApi.assignGroupToApplication({ appId, groupId }),
+      );
       results.push({ groupId, created: true });
     }
     return results;
@@ -368,7 +435,9 @@ export class OktaClient {
   async removeGroupAssignments(appId: string, groupIds: readonly string[]): Promise<UndoReport> {
     const report: UndoReport = { removed: [], leftAlone: [] };
     for (const groupId of groupIds) {
-      await this.gone('unassignApplicationFromGroup', () => this.sdk.applicationApi.unassignApplicationFromGroup({ appId, groupId }));
+      await this.gone('unassignApplicationFromGroup', () =>
+        this.sdk.applicationApi.unassignApplicationFromGroup({ appId, groupId }),
+      );
       report.removed.push(groupId);
     }
     return report;
@@ -384,13 +453,25 @@ export class OktaClient {
   }
 
   async ensureAuthServer(spec: AuthServerSpec): Promise<EnsuredAuthServer> {
-    const existing = this.pickOwned(await this.findAuthServers(spec.name), (s) => requestIdFromDescription(s.description), spec.requestId);
+    const existing = this.pickOwned(
+      await this.findAuthServers(spec.name),
+      (s) => requestIdFromDescription(s.description),
+      spec.requestId,
+    );
     if (existing && 'foreign' in existing) {
-      throw foreignResource('authorization server', spec.name, existing.foreign.map((s) => s.id ?? '?'));
+      throw foreignResource(
+        'authorization server',
+        spec.name,
+        existing.foreign.map((s) => s.id ?? '?'),
+      );
     }
     if (existing) {
       const server = existing.item;
-      return { id: server.id as string, issuer: server.issuer as string, created: existing.ownership === 'this-request' };
+      return {
+        id: server.id as string,
+        issuer: server.issuer as string,
+        created: existing.ownership === 'this-request',
+      };
     }
     const server = await this.call('createAuthorizationServer', () =>
       this.sdk.authorizationServerApi.createAuthorizationServer({
@@ -409,9 +490,11 @@ export class OktaClient {
   async removeAuthServer(ref: ResourceRef, requestId: string): Promise<UndoReport> {
     const report: UndoReport = { removed: [], leftAlone: [] };
     const candidates = ref.id
-      ? [await this.find('getAuthorizationServer', () => this.sdk.authorizationServerApi.getAuthorizationServer({ authServerId: ref.id as string }))].filter(
-          (s): s is okta.AuthorizationServer => s !== undefined,
-        )
+      ? [
+          await this.find('getAuthorizationServer', () =>
+            this.sdk.authorizationServerApi.getAuthorizationServer({ authServerId: ref.id as string }),
+          ),
+        ].filter((s): s is okta.AuthorizationServer => s !== undefined)
       : await this.findAuthServers(ref.name);
     for (const server of candidates) {
       const id = server.id as string;
@@ -421,9 +504,13 @@ export class OktaClient {
         continue;
       }
       if (server.status !== 'INACTIVE') {
-        await this.gone('deactivateAuthorizationServer', () => this.sdk.authorizationServerApi.deactivateAuthorizationServer({ authServerId: id }));
+        await this.gone('deactivateAuthorizationServer', () =>
+          this.sdk.authorizationServerApi.deactivateAuthorizationServer({ authServerId: id }),
+        );
       }
-      await this.gone('deleteAuthorizationServer', () => this.sdk.authorizationServerApi.deleteAuthorizationServer({ authServerId: id }));
+      await this.gone('deleteAuthorizationServer', () =>
+        this.sdk.authorizationServerApi.deleteAuthorizationServer({ authServerId: id }),
+      );
       report.removed.push(id);
     }
     logUndo('okta authorization server', report);
@@ -433,7 +520,9 @@ export class OktaClient {
   // ---- claim, access policy, rule --------------------------------------------------------------
 
   async ensureClaim(authServerId: string, spec: ClaimSpec): Promise<Ensured> {
-    const claims = await this.call('listOAuth2Claims', async () => collect(await this.sdk.authorizationServerApi.listOAuth2Claims({ authServerId })));
+    const claims = await this.call('listOAuth2Claims', async () =>
+      collect(await this.sdk.authorizationServerApi.listOAuth2Claims({ authServerId })),
+    );
     const found = claims.find((c) => c.name === spec.name && c.claimType === 'IDENTITY');
     if (found?.id) return { id: found.id, created: false };
     const claim = await this.call('createOAuth2Claim', () =>
@@ -454,7 +543,9 @@ export class OktaClient {
   }
 
   async removeClaim(authServerId: string, claimId: string): Promise<void> {
-    await this.gone('deleteOAuth2Claim', () => this.sdk.authorizationServerApi.deleteOAuth2Claim({ authServerId, claimId }));
+    await this.gone('deleteOAuth2Claim', () =>
+      this.sdk.authorizationServerApi.deleteOAuth2Claim({ authServerId, claimId }),
+    );
   }
 
   async ensureAccessPolicy(authServerId: string, spec: PolicySpec): Promise<Ensured> {
@@ -463,7 +554,10 @@ export class OktaClient {
     );
     const found = policies.find((p) => p.name === spec.name);
     if (found?.id) {
-      return { id: found.id, created: ownershipOf(requestIdFromDescription(found.description), spec.requestId) === 'this-request' };
+      return {
+        id: found.id,
+        created: ownershipOf(requestIdFromDescription(found.description), spec.requestId) === 'this-request',
+      };
     }
     const policy = await this.call('createAuthorizationServerPolicy', () =>
       this.sdk.authorizationServerApi.createAuthorizationServerPolicy({
@@ -482,12 +576,16 @@ export class OktaClient {
   }
 
   async removeAccessPolicy(authServerId: string, policyId: string): Promise<void> {
-    await this.gone('deleteAuthorizationServerPolicy', () => this.sdk.authorizationServerApi.deleteAuthorizationServerPolicy({ authServerId, policyId }));
+    await this.gone('deleteAuthorizationServerPolicy', () =>
+      this.sdk.authorizationServerApi.deleteAuthorizationServerPolicy({ authServerId, policyId }),
+    );
   }
 
   async ensurePolicyRule(authServerId: string, policyId: string, spec: RuleSpec): Promise<Ensured> {
     const rules = await this.call('listAuthorizationServerPolicyRules', async () =>
-      collect(await this.sdk.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId, policyId })),
+      collect(
+        await this.sdk.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId, policyId }),
+      ),
     );
     const found = rules.find((r) => r.name === spec.name);
     if (found?.id) return { id: found.id, created: false };

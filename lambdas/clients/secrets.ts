@@ -3,8 +3,13 @@
  * value reads it. Secrets are tagged with the request that wrote them, so undo removes only its own.
  */
 import {
-  CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand,
-  RestoreSecretCommand, SecretsManagerClient,
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { PermanentError, TransientError, type ProvisionerError } from '../core/errors';
 import { PRODUCT, ownershipOf, type Ownership } from '../core/naming';
@@ -26,17 +31,28 @@ export interface DeleteResult {
 }
 
 function errorName(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : 'Error';
+  return typeof err === 'object' && err !== null && 'name' in err
+    ? String((err as { name: unknown }).name)
+    : 'Error';
 }
 
-const TRANSIENT = new Set(['ThrottlingException', 'InternalServiceError', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED']);
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'InternalServiceError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+  'ECONNREFUSED',
+]);
 
 /** The SDK's errors never carry the secret value, but we still build our own message from the name. */
 function mapAwsError(operation: string, name: string, err: unknown): ProvisionerError {
   const kind = errorName(err);
   const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   const message = `Secrets Manager ${operation} on '${name}' failed: ${kind}`;
-  if (TRANSIENT.has(kind) || (status !== undefined && status >= 500)) return new TransientError(message, { operation, kind });
+  if (TRANSIENT.has(kind) || (status !== undefined && status >= 500))
+    return new TransientError(message, { operation, kind });
   return new PermanentError(message, { operation, kind });
 }
 
@@ -52,7 +68,11 @@ export class SecretStore {
   }
 
   /** Creates the secret, or stores a new value in the one that exists (restoring it if it was scheduled for deletion). */
-  async put(name: string, value: string, meta: { requestId: string; description: string }): Promise<PutResult> {
+  async put(
+    name: string,
+    value: string,
+    meta: { requestId: string; description: string },
+  ): Promise<PutResult> {
     try {
       const created = await this.client.send(
         new CreateSecretCommand({
@@ -72,19 +92,28 @@ export class SecretStore {
         throw mapAwsError('CreateSecret', name, err);
       }
     }
-    const described = await this.send('DescribeSecret', name, () => this.client.send(new DescribeSecretCommand({ SecretId: name })));
+    const described = await this.send('DescribeSecret', name, () =>
+      this.client.send(new DescribeSecretCommand({ SecretId: name })),
+    );
     if (described.DeletedDate) {
-      await this.send('RestoreSecret', name, () => this.client.send(new RestoreSecretCommand({ SecretId: name })));
+      await this.send('RestoreSecret', name, () =>
+        this.client.send(new RestoreSecretCommand({ SecretId: name })),
+      );
     }
-    await this.send('PutSecretValue', name, () => this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value })));
+    await this.send('PutSecretValue', name, () =>
+      this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value })),
+    );
     const owner = described.Tags?.find((t) => t.Key === REQUEST_TAG)?.Value;
     logger.info('secret updated', { name, ownership: ownershipOf(owner, meta.requestId) });
     return { arn: described.ARN as string, created: ownershipOf(owner, meta.requestId) === 'this-request' };
   }
 
   async get(secretId: string): Promise<string> {
-    const result = await this.send('GetSecretValue', secretId, () => this.client.send(new GetSecretValueCommand({ SecretId: secretId })));
-    if (result.SecretString === undefined) throw new PermanentError(`Secret '${secretId}' holds no string value`);
+    const result = await this.send('GetSecretValue', secretId, () =>
+      this.client.send(new GetSecretValueCommand({ SecretId: secretId })),
+    );
+    if (result.SecretString === undefined)
+      throw new PermanentError(`Secret '${secretId}' holds no string value`);
     return result.SecretString;
   }
 
@@ -114,7 +143,10 @@ export class SecretStore {
     const ownership = await this.ownership(secretId, requestId);
     if (ownership === 'gone') return { deleted: false };
     if (ownership !== 'this-request') {
-      const leftAlone = ownership === 'other-request' ? 'written by another provisioner request' : 'not written by kong-portal-provisioner';
+      const leftAlone =
+        ownership === 'other-request'
+          ? 'written by another provisioner request'
+          : 'not written by kong-portal-provisioner';
       logger.info('secret left alone', { secretId, reason: leftAlone });
       return { deleted: false, leftAlone };
     }
@@ -125,7 +157,9 @@ export class SecretStore {
   /** Immediate deletion: a rolled-back secret must not linger in a recovery window. */
   async delete(secretId: string): Promise<void> {
     try {
-      await this.client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }),
+      );
       logger.info('secret deleted', { secretId });
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException') return;

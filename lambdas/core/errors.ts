@@ -37,7 +37,12 @@ export class RateLimitedError extends ProvisionerError {
   readonly retryable = true;
   readonly resetAt: number | undefined;
 
-  constructor(message: string, resetAt?: number, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    resetAt?: number,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, { ...details, ...(resetAt === undefined ? {} : { resetAt }) }, options);
     this.resetAt = resetAt;
   }
@@ -60,7 +65,12 @@ export class ValidationError extends ProvisionerError {
   readonly retryable = false;
   readonly issues: FieldIssue[];
 
-  constructor(message: string, issues: FieldIssue[], details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    issues: FieldIssue[],
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, { ...details, issues }, options);
     this.issues = issues;
   }

@@ -36,7 +36,10 @@ function listenersOf(config: KongPortalConfiguration): Listener[] {
       .filter((l): l is { port: number; ssl?: boolean } => typeof l.port === 'number')
       .map((l) => ({ port: l.port, ssl: l.ssl === true }));
   }
-  const listen = typeof config.portal_api_listen === 'string' ? config.portal_api_listen.split(',') : (config.portal_api_listen ?? []);
+  const listen =
+    typeof config.portal_api_listen === 'string'
+      ? config.portal_api_listen.split(',')
+      : (config.portal_api_listen ?? []);
   return listen.flatMap((entry): Listener[] => {
     // "0.0.0.0:8447 ssl http2" / "[::]:8004"
     const [address, ...flags] = entry.trim().split(/\s+/);
@@ -69,7 +72,9 @@ export function derivePortalUrls(workspace: string, config: KongPortalConfigurat
   const protocol = guiProtocolOf(config);
   const guiHost = config.portal_gui_host;
   if (!guiHost) {
-    throw new PermanentError('Kong does not report portal_gui_host: set it in kong.conf so the portal URL is known');
+    throw new PermanentError(
+      'Kong does not report portal_gui_host: set it in kong.conf so the portal URL is known',
+    );
   }
   const portalGuiUrl = config.portal_gui_use_subdomains
     ? `${protocol}://${workspace}.${guiHost}`

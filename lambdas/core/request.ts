@@ -9,20 +9,72 @@ import { resourceName } from './naming';
 
 /** Kong refuses these as workspace names (they collide with Admin API routes). */
 export const RESERVED_WORKSPACE_NAMES = new Set([
-  'admins', 'applications', 'application_instances', 'audit_objects', 'audit_requests', 'ca_certificates',
-  'certificates', 'clustering_data_planes', 'consumer_group_consumers', 'consumer_group_plugins',
-  'consumer_groups', 'consumer_reset_secrets', 'consumers', 'credentials', 'developers', 'document_objects',
-  'event_hooks', 'filter_chains', 'files', 'group_rbac_roles', 'groups', 'key_sets', 'keyring_keys',
-  'keyring_meta', 'keys', 'licenses', 'legacy_files', 'login_attempts', 'parameters', 'plugins',
-  'rbac_role_endpoints', 'rbac_role_entities', 'rbac_roles', 'rbac_user_groups', 'rbac_user_roles',
-  'rbac_users', 'routes', 'services', 'snis', 'tags', 'targets', 'upstreams', 'vaults', 'workspaces',
+  'admins',
+  'applications',
+  'application_instances',
+  'audit_objects',
+  'audit_requests',
+  'ca_certificates',
+  'certificates',
+  'clustering_data_planes',
+  'consumer_group_consumers',
+  'consumer_group_plugins',
+  'consumer_groups',
+  'consumer_reset_secrets',
+  'consumers',
+  'credentials',
+  'developers',
+  'document_objects',
+  'event_hooks',
+  'filter_chains',
+  'files',
+  'group_rbac_roles',
+  'groups',
+  'key_sets',
+  'keyring_keys',
+  'keyring_meta',
+  'keys',
+  'licenses',
+  'legacy_files',
+  'login_attempts',
+  'parameters',
+  'plugins',
+  'rbac_role_endpoints',
+  'rbac_role_entities',
+  'rbac_roles',
+  'rbac_user_groups',
+  'rbac_user_roles',
+  'rbac_users',
+  'routes',
+  'services',
+  'snis',
+  'tags',
+  'targets',
+  'upstreams',
+  'vaults',
+  'workspaces',
   'workspace_entity_counters',
 ]);
 
 /** Claims Okta reserves for itself; a custom claim with one of these names is refused. */
 const RESERVED_CLAIM_NAMES = new Set([
-  'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'at_hash', 'c_hash',
-  'cid', 'uid', 'scp', 'ver',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'auth_time',
+  'amr',
+  'idp',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  'cid',
+  'uid',
+  'scp',
+  'ver',
 ]);
 
 export const OKTA_LIMITS = {
@@ -38,12 +90,18 @@ const workspace = z
   .max(100, 'must be at most 100 characters')
   // Kong allows alphanumerics and . - _ ~ (plus non-ASCII, which we refuse: the name is carried
   // into Okta labels, URLs and Secrets Manager names, where non-ASCII is not safe).
-  .regex(/^[A-Za-z0-9._~-]+$/, "may contain only letters, digits and '.', '-', '_', '~' (Kong's workspace name rule, ASCII only)")
+  .regex(
+    /^[A-Za-z0-9._~-]+$/,
+    "may contain only letters, digits and '.', '-', '_', '~' (Kong's workspace name rule, ASCII only)",
+  )
   .refine((name) => !RESERVED_WORKSPACE_NAMES.has(name), 'is a name Kong reserves for its own entities');
 
 const environment = z
   .string({ error: 'must be a string' })
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/, 'must be 1-20 lowercase letters, digits or inner hyphens (e.g. dev, prod)');
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$/,
+    'must be 1-20 lowercase letters, digits or inner hyphens (e.g. dev, prod)',
+  );
 
 const oktaGroup = z
   .string({ error: 'must be a group name or id' })
@@ -57,7 +115,10 @@ const emailAttribute = z
 
 const claimName = z
   .string({ error: 'must be a string' })
-  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, "may contain only letters, digits and '.', '_', ':', '-' (1-100 characters)")
+  .regex(
+    /^[A-Za-z0-9_.:-]{1,100}$/,
+    "may contain only letters, digits and '.', '_', ':', '-' (1-100 characters)",
+  )
   .refine((name) => !RESERVED_CLAIM_NAMES.has(name), 'is a claim name Okta reserves');
 
 const minutes = (limits: { min: number; max: number }, what: string) =>
@@ -70,7 +131,9 @@ const minutes = (limits: { min: number; max: number }, what: string) =>
 const tokenLifetimes = z
   .strictObject({
     accessTokenMinutes: minutes(OKTA_LIMITS.accessTokenMinutes, 'access token lifetime').default(60),
-    refreshTokenWindowMinutes: minutes(OKTA_LIMITS.refreshTokenWindowMinutes, 'refresh token window').default(10_080),
+    refreshTokenWindowMinutes: minutes(OKTA_LIMITS.refreshTokenWindowMinutes, 'refresh token window').default(
+      10_080,
+    ),
   })
   .refine((t) => t.refreshTokenWindowMinutes >= t.accessTokenMinutes, {
     message: 'must not be shorter than accessTokenMinutes',
@@ -129,7 +192,10 @@ function issuesOf(error: z.ZodError, body: unknown): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     const field = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, reason: 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        field: field ? `${field}.${key}` : key,
+        reason: 'is not a known field',
+      }));
     }
     if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) {
       return [{ field, reason: 'is required' }];
@@ -147,7 +213,8 @@ export function parseProvisioningRequest(body: unknown): ProvisioningRequest {
   if (!result.success) {
     // One reason per field: the first check that failed is the one worth reading.
     const byField = new Map<string, FieldIssue>();
-    for (const issue of issuesOf(result.error, body)) if (!byField.has(issue.field)) byField.set(issue.field, issue);
+    for (const issue of issuesOf(result.error, body))
+      if (!byField.has(issue.field)) byField.set(issue.field, issue);
     throw ValidationError.of([...byField.values()]);
   }
   return result.data;

@@ -170,15 +170,16 @@ export async function startHttpSandbox(
 
   const send = (res: ServerResponse, call: RecordedCall, answer: SandboxResponse) => {
     call.status = answer.status;
-    const headers: Record<string, string> = { ...(flavour.commonHeaders?.() ?? {}), ...(answer.headers ?? {}) };
+    const headers: Record<string, string> = {
+      ...(flavour.commonHeaders?.() ?? {}),
+      ...(answer.headers ?? {}),
+    };
     if (answer.body === undefined) {
       res.writeHead(answer.status, headers).end();
       return;
     }
     const payload = JSON.stringify(answer.body);
-    res
-      .writeHead(answer.status, { 'content-type': 'application/json', ...headers })
-      .end(payload);
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...headers }).end(payload);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -191,7 +192,8 @@ export async function startHttpSandbox(
     const raw = await readBody(req);
     const matched = matchRoute(compiled, method, url.pathname);
     if (matched === undefined) return send(res, call, flavour.error(404, `Not found: ${url.pathname}`));
-    if (matched === 'method-not-allowed') return send(res, call, flavour.error(405, `Method ${method} not allowed`));
+    if (matched === 'method-not-allowed')
+      return send(res, call, flavour.error(405, `Method ${method} not allowed`));
     const { route, params } = matched;
 
     let body: unknown;
@@ -221,10 +223,17 @@ export async function startHttpSandbox(
     const fault = takeFault(method, route.template);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.rateLimitResetInSeconds !== undefined) {
-      return send(res, call, flavour.rateLimited(Math.ceil(Date.now() / 1000) + fault.rateLimitResetInSeconds));
+      return send(
+        res,
+        call,
+        flavour.rateLimited(Math.ceil(Date.now() / 1000) + fault.rateLimitResetInSeconds),
+      );
     }
     if (fault?.status !== undefined) {
-      const answer = fault.body !== undefined ? { status: fault.status, body: fault.body } : flavour.error(fault.status, 'Injected fault');
+      const answer =
+        fault.body !== undefined
+          ? { status: fault.status, body: fault.body }
+          : flavour.error(fault.status, 'Injected fault');
       return send(res, call, { ...answer, headers: { ...answer.headers, ...fault.headers } });
     }
 
@@ -248,7 +257,12 @@ export async function startHttpSandbox(
       const verdict = flavour.contract.validateResponse(method, contractTemplate, answer.status, answer.body);
       if (!verdict.ok) {
         // A sandbox answer the vendor would never send: fail loudly so tests cannot pass on it.
-        contractViolations.push({ method, template: contractTemplate, status: answer.status, errors: verdict.errors });
+        contractViolations.push({
+          method,
+          template: contractTemplate,
+          status: answer.status,
+          errors: verdict.errors,
+        });
         return send(res, call, {
           status: 500,
           body: { message: `sandbox response violates the contract`, errors: verdict.errors },
@@ -266,7 +280,9 @@ export async function startHttpSandbox(
     });
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const { port } = server.address() as AddressInfo;
 
   const control: SandboxControl = {

@@ -28,7 +28,15 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 function confFor(issuer: string, clientId = '0oaclient1234567890') {
   const urls = derivePortalUrls('team-a', kong.state.nodeConfiguration());
-  return buildPortalAuthConf({ issuer, clientId, clientSecret: SECRET, urls, claimName: 'user.login', scopes: ['openid', 'email'], sslVerify: true });
+  return buildPortalAuthConf({
+    issuer,
+    clientId,
+    clientSecret: SECRET,
+    urls,
+    claimName: 'user.login',
+    scopes: ['openid', 'email'],
+    sslVerify: true,
+  });
 }
 
 beforeAll(async () => {
@@ -49,11 +57,16 @@ describe('reading the portal environment', () => {
     expect(env.configuration.portal).toBe(true);
     expect(Object.keys(env.settings).sort()).toEqual([...PORTAL_KEYS].sort());
     expect(env.settings.portal).toBe(false);
-    expect(derivePortalUrls('team-a', env.configuration).redirectUri).toMatch(/^http:\/\/localhost:8004\/team-a\/auth$/);
+    expect(derivePortalUrls('team-a', env.configuration).redirectUri).toMatch(
+      /^http:\/\/localhost:8004\/team-a\/auth$/,
+    );
   });
 
   it('derives https URLs from an ssl-only node', async () => {
-    kong.control.setNodeConfiguration({ portal_gui_protocol: 'https', portal_gui_host: 'portal.example.com:8446' });
+    kong.control.setNodeConfiguration({
+      portal_gui_protocol: 'https',
+      portal_gui_host: 'portal.example.com:8446',
+    });
     const env = await client.readPortalEnvironment('team-a');
     expect(derivePortalUrls('team-a', env.configuration)).toEqual({
       portalGuiUrl: 'https://portal.example.com:8446/team-a',
@@ -79,25 +92,47 @@ describe('reading the portal environment', () => {
 describe('applying and restoring portal settings', () => {
   it('turns the portal on with OpenID Connect and leaves other settings alone', async () => {
     kong.control.addWorkspace('team-b', { portal_emails_from: 'dev@example.com' });
-    await client.applyPortalAuth('team-b', { authConf: confFor('https://okta.example.com/oauth2/aus1'), autoApprove: true });
-    await client.applyPortalAuth('team-b', { authConf: confFor('https://okta.example.com/oauth2/aus1'), autoApprove: true });
+    await client.applyPortalAuth('team-b', {
+      authConf: confFor('https://okta.example.com/oauth2/aus1'),
+      autoApprove: true,
+    });
+    await client.applyPortalAuth('team-b', {
+      authConf: confFor('https://okta.example.com/oauth2/aus1'),
+      autoApprove: true,
+    });
     const config: Record<string, unknown> = { ...kong.state.workspace('team-b')?.config };
-    expect(config).toMatchObject({ portal: true, portal_auth: 'openid-connect', portal_auto_approve: true, portal_emails_from: 'dev@example.com' });
-    expect(JSON.parse(String(config.portal_auth_conf))).toEqual(confFor('https://okta.example.com/oauth2/aus1'));
+    expect(config).toMatchObject({
+      portal: true,
+      portal_auth: 'openid-connect',
+      portal_auto_approve: true,
+      portal_emails_from: 'dev@example.com',
+    });
+    expect(JSON.parse(String(config.portal_auth_conf))).toEqual(
+      confFor('https://okta.example.com/oauth2/aus1'),
+    );
   });
 
   it('restores a snapshot exactly, including values that were unset', async () => {
-    kong.control.addWorkspace('legacy', { portal: true, portal_auth: 'basic-auth', portal_auto_approve: false });
+    kong.control.addWorkspace('legacy', {
+      portal: true,
+      portal_auth: 'basic-auth',
+      portal_auto_approve: false,
+    });
     for (const workspace of ['team-a', 'legacy']) {
       const before = await client.readPortalSettings(workspace);
-      await client.applyPortalAuth(workspace, { authConf: confFor('https://okta.example.com/oauth2/aus1'), autoApprove: true });
+      await client.applyPortalAuth(workspace, {
+        authConf: confFor('https://okta.example.com/oauth2/aus1'),
+        autoApprove: true,
+      });
       await client.restorePortalSettings(workspace, before);
       expect(await client.readPortalSettings(workspace)).toEqual(before);
     }
   });
 
   it('a snapshot Kong refuses is a ValidationError naming the field', async () => {
-    const err = (await rejection(client.restorePortalSettings('team-a', { portal: false, portal_auth: 'bogus' }))) as ValidationError;
+    const err = (await rejection(
+      client.restorePortalSettings('team-a', { portal: false, portal_auth: 'bogus' }),
+    )) as ValidationError;
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.issues.map((i) => i.field)).toContain('config.portal_auth');
   });
@@ -107,19 +142,29 @@ describe('verifying against a live issuer', () => {
   async function issuer(): Promise<{ issuer: string; clientId: string }> {
     const oktaClient = new OktaClient({ orgUrl: okta.url, token: okta.token });
     okta.control.reset();
-    const server = await oktaClient.ensureAuthServer({ name: 'kong-portal-dev-team-a', audience: 'api://x', description: 'x', requestId: 'req-1' });
+    const server = await oktaClient.ensureAuthServer({
+      name: 'kong-portal-dev-team-a',
+      audience: 'api://x',
+      description: 'x',
+      requestId: 'req-1',
+    });
     return { issuer: server.issuer, clientId: '0oaclient1234567890' };
   }
 
   it('passes when Kong holds our conf and the discovery document names the issuer', async () => {
     const expected = await issuer();
     await client.applyPortalAuth('team-a', { authConf: confFor(expected.issuer), autoApprove: false });
-    expect(await client.verifyPortal('team-a', expected)).toEqual({ discoveryUrl: `${expected.issuer}/.well-known/openid-configuration` });
+    expect(await client.verifyPortal('team-a', expected)).toEqual({
+      discoveryUrl: `${expected.issuer}/.well-known/openid-configuration`,
+    });
   });
 
   it('fails with every mismatch named', async () => {
     const expected = await issuer();
-    await client.applyPortalAuth('team-a', { authConf: confFor(expected.issuer, '0oaSOMEONEELSE123456'), autoApprove: false });
+    await client.applyPortalAuth('team-a', {
+      authConf: confFor(expected.issuer, '0oaSOMEONEELSE123456'),
+      autoApprove: false,
+    });
     const err = await rejection(client.verifyPortal('team-a', expected));
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(/client_id is not '0oaclient1234567890'/);
@@ -138,7 +183,9 @@ describe('verifying against a live issuer', () => {
 
 describe('error mapping', () => {
   it('401: a PermanentError about the RBAC token', async () => {
-    const err = await rejection(new KongClient({ adminUrl: kong.url, token: 'wrong' }).readPortalEnvironment('team-a'));
+    const err = await rejection(
+      new KongClient({ adminUrl: kong.url, token: 'wrong' }).readPortalEnvironment('team-a'),
+    );
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(/HTTP 401.*RBAC token/);
   });
@@ -147,20 +194,29 @@ describe('error mapping', () => {
     kong.control.addRbacToken('read-only-token', { readOnly: true });
     const readOnly = new KongClient({ adminUrl: kong.url, token: 'read-only-token' });
     await expect(readOnly.readPortalEnvironment('team-a')).resolves.toBeDefined();
-    const err = await rejection(readOnly.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }));
+    const err = await rejection(
+      readOnly.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }),
+    );
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(/HTTP 403.*needs read and update on '\/workspaces\/\*'/);
   });
 
   it('5xx is transient and the retry succeeds', async () => {
     kong.control.inject({ route: WORKSPACE, method: 'PATCH', status: 503 });
-    const apply = () => client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false });
+    const apply = () =>
+      client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false });
     expect(await rejection(apply())).toBeInstanceOf(TransientError);
     await expect(apply()).resolves.toBeUndefined();
   });
 
   it('429 is rate-limited with the reset time from Retry-After', async () => {
-    kong.control.inject({ route: WORKSPACE, method: 'GET', status: 429, body: { message: 'API rate limit exceeded' }, headers: { 'Retry-After': '7' } });
+    kong.control.inject({
+      route: WORKSPACE,
+      method: 'GET',
+      status: 429,
+      body: { message: 'API rate limit exceeded' },
+      headers: { 'Retry-After': '7' },
+    });
     const err = (await rejection(client.readPortalSettings('team-a'))) as RateLimitedError;
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err.retryAfterSeconds()).toBeGreaterThanOrEqual(6);
@@ -168,7 +224,9 @@ describe('error mapping', () => {
 
   it('a lost response is transient, and the write it lost is already in place', async () => {
     kong.control.inject({ route: WORKSPACE, method: 'PATCH', loseResponse: true });
-    const err = await rejection(client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }));
+    const err = await rejection(
+      client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }),
+    );
     expect(err).toBeInstanceOf(TransientError);
     expect(kong.state.workspace('team-a')?.config.portal_auth).toBe('openid-connect');
   });
@@ -189,9 +247,16 @@ describe('error mapping', () => {
         route: WORKSPACE,
         method: 'PATCH',
         status: 400,
-        body: { code: 2, name: 'schema violation', message: `schema violation (config.portal_auth_conf: bad value '${SECRET}')`, fields: { config: { portal_auth_conf: `bad value '${SECRET}'` } } },
+        body: {
+          code: 2,
+          name: 'schema violation',
+          message: `schema violation (config.portal_auth_conf: bad value '${SECRET}')`,
+          fields: { config: { portal_auth_conf: `bad value '${SECRET}'` } },
+        },
       });
-      err = await rejection(client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }));
+      err = await rejection(
+        client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }),
+      );
     } finally {
       output.restore();
     }

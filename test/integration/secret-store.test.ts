@@ -14,7 +14,11 @@ const VALUE = 'super-secret-value-0123456789';
 beforeAll(async () => {
   emulator = await startSecretsManagerEmulator();
   store = new SecretStore(
-    new SecretsManagerClient({ region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    new SecretsManagerClient({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
   );
 });
 afterAll(() => emulator.close());
@@ -39,7 +43,10 @@ it('reports a secret another request wrote as not created, and will not delete i
   await store.put(name, VALUE, { requestId: 'req-0', description: 'x' });
   const mine = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' });
   expect(mine.created).toBe(false);
-  expect(await store.deleteOwned(mine.arn, 'req-1')).toEqual({ deleted: false, leftAlone: 'written by another provisioner request' });
+  expect(await store.deleteOwned(mine.arn, 'req-1')).toEqual({
+    deleted: false,
+    leftAlone: 'written by another provisioner request',
+  });
   expect(await store.get(mine.arn)).toBe(VALUE);
 });
 
@@ -55,7 +62,11 @@ it('deletes its own secret at once, and "already gone" is success', async () => 
 it('brings back a secret scheduled for deletion when it is written again', async () => {
   const name = uniqueName();
   const { arn } = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' });
-  const sdk = new SecretsManagerClient({ region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const sdk = new SecretsManagerClient({
+    region: 'us-east-1',
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const { DeleteSecretCommand } = await import('@aws-sdk/client-secrets-manager');
   await sdk.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));
   const again = await store.put(name, `${VALUE}-3`, { requestId: 'req-1', description: 'x' });
@@ -73,7 +84,9 @@ it('reading a missing secret is a PermanentError that names the secret, never a 
     output.restore();
   }
   expect(err).toBeInstanceOf(PermanentError);
-  expect((err as Error).message).toBe("Secrets Manager GetSecretValue on 'kong-portal-provisioner/dev/missing/client-secret' failed: ResourceNotFoundException");
+  expect((err as Error).message).toBe(
+    "Secrets Manager GetSecretValue on 'kong-portal-provisioner/dev/missing/client-secret' failed: ResourceNotFoundException",
+  );
   expect(everythingIn(err)).not.toContain(VALUE);
   expect(output.text()).not.toContain(VALUE);
 });

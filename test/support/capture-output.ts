@@ -32,5 +32,10 @@ export function captureOutput(): CapturedOutput {
 /** Everything an error exposes: message, JSON form, details, stack. */
 export function everythingIn(err: unknown): string {
   if (!(err instanceof Error)) return JSON.stringify(err);
-  return [err.message, err.stack ?? '', JSON.stringify(err), JSON.stringify((err as { details?: unknown }).details ?? {})].join('\n');
+  return [
+    err.message,
+    err.stack ?? '',
+    JSON.stringify(err),
+    JSON.stringify((err as { details?: unknown }).details ?? {}),
+  ].join('\n');
 }

@@ -244,7 +244,10 @@ describe('Kong contract', () => {
 
   test('a non-boolean portal flag fails on /config/portal', () => {
     const result = kong.validateRequest('PATCH', workspace, { config: { portal: 'yes' } });
-    expect(result).toEqual({ ok: false, errors: [{ path: '/config/portal', message: 'must be boolean,null' }] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ path: '/config/portal', message: 'must be boolean,null' }],
+    });
   });
 
   test('portal_auth_conf must be a JSON string, not an object', () => {
@@ -345,9 +348,19 @@ describe('operations and paths', () => {
 describe('Kong contract corrections', () => {
   const kong = kongContract();
   test('null clears a workspace portal field, as Kong allows', () => {
-    expect(kong.validateRequest('PATCH', '/workspaces/{workspace_id_or_name}', { config: { portal_auth: null, portal_auth_conf: null } })).toEqual({ ok: true });
+    expect(
+      kong.validateRequest('PATCH', '/workspaces/{workspace_id_or_name}', {
+        config: { portal_auth: null, portal_auth_conf: null },
+      }),
+    ).toEqual({ ok: true });
   });
   test('POST /workspaces may answer 201 Created', () => {
-    expect(kong.validateResponse('POST', '/workspaces', 201, { id: 'x', name: 'team-a', config: { portal: false } })).toEqual({ ok: true });
+    expect(
+      kong.validateResponse('POST', '/workspaces', 201, {
+        id: 'x',
+        name: 'team-a',
+        config: { portal: false },
+      }),
+    ).toEqual({ ok: true });
   });
 });

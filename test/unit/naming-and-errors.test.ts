@@ -1,10 +1,21 @@
 // Intent: names are deterministic (so every step can find before it creates), ownership markers
 // round-trip, and errors keep the names Step Functions matches on and never echo a secret.
 import {
-  describeWithMarker, ownershipOf, requestIdFromDescription, requestIdFromProfile, resourceName, secretName, ownershipMarker,
+  describeWithMarker,
+  ownershipOf,
+  requestIdFromDescription,
+  requestIdFromProfile,
+  resourceName,
+  secretName,
+  ownershipMarker,
 } from '../../lambdas/core/naming';
 import {
-  ConflictError, PermanentError, RateLimitedError, TransientError, ValidationError, scrubSecrets,
+  ConflictError,
+  PermanentError,
+  RateLimitedError,
+  TransientError,
+  ValidationError,
+  scrubSecrets,
 } from '../../lambdas/core/errors';
 
 describe('naming', () => {
@@ -56,6 +67,8 @@ describe('errors', () => {
   });
 
   it('scrubs secret values from foreign text', () => {
-    expect(scrubSecrets('bad value "abcd1234" in client_secret', ['abcd1234', undefined])).toBe('bad value "***" in client_secret');
+    expect(scrubSecrets('bad value "abcd1234" in client_secret', ['abcd1234', undefined])).toBe(
+      'bad value "***" in client_secret',
+    );
   });
 });

@@ -6,7 +6,10 @@ const input = {
   issuer: 'https://example.okta.com/oauth2/aus1',
   clientId: '0oa1',
   clientSecret: 's3cr3t-value-xyz',
-  urls: { portalGuiUrl: 'https://portal.example.com/team-a', redirectUri: 'https://portal.example.com:8447/team-a/auth' },
+  urls: {
+    portalGuiUrl: 'https://portal.example.com/team-a',
+    redirectUri: 'https://portal.example.com:8447/team-a/auth',
+  },
   claimName: 'user.login',
   scopes: ['openid', 'profile', 'email', 'offline_access'],
   sslVerify: true,
@@ -41,7 +44,9 @@ describe('buildPortalAuthConf', () => {
   });
 
   it('builds the discovery URL from an issuer with or without a trailing slash', () => {
-    expect(discoveryUrl('https://x/oauth2/aus1/')).toBe('https://x/oauth2/aus1/.well-known/openid-configuration');
+    expect(discoveryUrl('https://x/oauth2/aus1/')).toBe(
+      'https://x/oauth2/aus1/.well-known/openid-configuration',
+    );
   });
 
   it('masks the secret without touching the rest', () => {

@@ -17,28 +17,65 @@ describe('derivePortalUrls', () => {
     ],
     [
       'https GUI, no portal_api_url: the ssl listener port',
-      { portal_gui_protocol: 'https', portal_gui_host: 'cp.example.com:8446', portal_api_listeners: listeners },
-      { portalGuiUrl: 'https://cp.example.com:8446/team-a', redirectUri: 'https://cp.example.com:8447/team-a/auth' },
+      {
+        portal_gui_protocol: 'https',
+        portal_gui_host: 'cp.example.com:8446',
+        portal_api_listeners: listeners,
+      },
+      {
+        portalGuiUrl: 'https://cp.example.com:8446/team-a',
+        redirectUri: 'https://cp.example.com:8447/team-a/auth',
+      },
     ],
     [
       'listeners only as portal_api_listen strings',
-      { portal_gui_protocol: 'https', portal_gui_host: 'cp.example.com', portal_api_listen: ['0.0.0.0:8004', '0.0.0.0:9447 ssl http2'] },
-      { portalGuiUrl: 'https://cp.example.com/team-a', redirectUri: 'https://cp.example.com:9447/team-a/auth' },
+      {
+        portal_gui_protocol: 'https',
+        portal_gui_host: 'cp.example.com',
+        portal_api_listen: ['0.0.0.0:8004', '0.0.0.0:9447 ssl http2'],
+      },
+      {
+        portalGuiUrl: 'https://cp.example.com/team-a',
+        redirectUri: 'https://cp.example.com:9447/team-a/auth',
+      },
     ],
     [
       'listen as one comma-separated string, default https port omitted',
-      { portal_gui_protocol: 'https', portal_gui_host: 'portal.example.com', portal_api_listen: '0.0.0.0:80, 0.0.0.0:443 ssl' },
-      { portalGuiUrl: 'https://portal.example.com/team-a', redirectUri: 'https://portal.example.com/team-a/auth' },
+      {
+        portal_gui_protocol: 'https',
+        portal_gui_host: 'portal.example.com',
+        portal_api_listen: '0.0.0.0:80, 0.0.0.0:443 ssl',
+      },
+      {
+        portalGuiUrl: 'https://portal.example.com/team-a',
+        redirectUri: 'https://portal.example.com/team-a/auth',
+      },
     ],
     [
       'portal_api_url set: used as is, trailing slash dropped',
-      { portal_gui_protocol: 'https', portal_gui_host: 'portal.example.com', portal_api_url: 'https://api.portal.example.com/', portal_api_listeners: listeners },
-      { portalGuiUrl: 'https://portal.example.com/team-a', redirectUri: 'https://api.portal.example.com/team-a/auth' },
+      {
+        portal_gui_protocol: 'https',
+        portal_gui_host: 'portal.example.com',
+        portal_api_url: 'https://api.portal.example.com/',
+        portal_api_listeners: listeners,
+      },
+      {
+        portalGuiUrl: 'https://portal.example.com/team-a',
+        redirectUri: 'https://api.portal.example.com/team-a/auth',
+      },
     ],
     [
       'subdomain mode puts the workspace in the host, not the path',
-      { portal_gui_protocol: 'https', portal_gui_host: 'portal.example.com', portal_gui_use_subdomains: true, portal_api_url: 'https://portal-api.example.com:8447' },
-      { portalGuiUrl: 'https://team-a.portal.example.com', redirectUri: 'https://portal-api.example.com:8447/team-a/auth' },
+      {
+        portal_gui_protocol: 'https',
+        portal_gui_host: 'portal.example.com',
+        portal_gui_use_subdomains: true,
+        portal_api_url: 'https://portal-api.example.com:8447',
+      },
+      {
+        portalGuiUrl: 'https://team-a.portal.example.com',
+        redirectUri: 'https://portal-api.example.com:8447/team-a/auth',
+      },
     ],
     [
       'protocol missing defaults to http (Kong default)',
@@ -58,7 +95,11 @@ describe('derivePortalUrls', () => {
 
   it('refuses to guess when an https GUI has no ssl API listener', () => {
     expect(() =>
-      derivePortalUrls('team-a', { portal_gui_protocol: 'https', portal_gui_host: 'cp', portal_api_listeners: [{ port: 8004, ssl: false }] }),
+      derivePortalUrls('team-a', {
+        portal_gui_protocol: 'https',
+        portal_gui_host: 'cp',
+        portal_api_listeners: [{ port: 8004, ssl: false }],
+      }),
     ).toThrow(/no ssl portal API listener.*set portal_api_url/);
   });
 
@@ -67,6 +108,8 @@ describe('derivePortalUrls', () => {
   });
 
   it('refuses an unknown GUI protocol', () => {
-    expect(() => derivePortalUrls('team-a', { portal_gui_protocol: 'ftp', portal_gui_host: 'x' })).toThrow(/expected http or https/);
+    expect(() => derivePortalUrls('team-a', { portal_gui_protocol: 'ftp', portal_gui_host: 'x' })).toThrow(
+      /expected http or https/,
+    );
   });
 });

@@ -3,7 +3,12 @@
 import { parseProvisioningRequest } from '../../lambdas/core/request';
 import { ValidationError } from '../../lambdas/core/errors';
 
-const minimal = { workspace: 'team-a', environment: 'dev', oktaGroups: ['Developers'], requestedBy: 'alice@example.com' };
+const minimal = {
+  workspace: 'team-a',
+  environment: 'dev',
+  oktaGroups: ['Developers'],
+  requestedBy: 'alice@example.com',
+};
 
 function issuesFor(body: unknown): Array<{ field: string; reason: string }> {
   try {
@@ -33,7 +38,9 @@ describe('provisioning request', () => {
 
   it('derives the claim name from the e-mail attribute unless one is given', () => {
     expect(parseProvisioningRequest({ ...minimal, emailAttribute: 'email' }).claimName).toBe('user.email');
-    expect(parseProvisioningRequest({ ...minimal, emailAttribute: 'email', claimName: 'dev_email' }).claimName).toBe('dev_email');
+    expect(
+      parseProvisioningRequest({ ...minimal, emailAttribute: 'email', claimName: 'dev_email' }).claimName,
+    ).toBe('dev_email');
   });
 
   it.each([
@@ -60,8 +67,16 @@ describe('provisioning request', () => {
     [{ accessTokenMinutes: 1441 }, 'tokenLifetimes.accessTokenMinutes', /between 5 and 1440/],
     [{ accessTokenMinutes: 30.5 }, 'tokenLifetimes.accessTokenMinutes', /whole number/],
     [{ refreshTokenWindowMinutes: 9 }, 'tokenLifetimes.refreshTokenWindowMinutes', /between 10 and 2628000/],
-    [{ refreshTokenWindowMinutes: 2628001 }, 'tokenLifetimes.refreshTokenWindowMinutes', /between 10 and 2628000/],
-    [{ accessTokenMinutes: 600, refreshTokenWindowMinutes: 100 }, 'tokenLifetimes.refreshTokenWindowMinutes', /shorter than accessTokenMinutes/],
+    [
+      { refreshTokenWindowMinutes: 2628001 },
+      'tokenLifetimes.refreshTokenWindowMinutes',
+      /between 10 and 2628000/,
+    ],
+    [
+      { accessTokenMinutes: 600, refreshTokenWindowMinutes: 100 },
+      'tokenLifetimes.refreshTokenWindowMinutes',
+      /shorter than accessTokenMinutes/,
+    ],
   ])('enforces Okta token lifetime limits %p', (tokenLifetimes, field, reason) => {
     const issues = issuesFor({ ...minimal, tokenLifetimes });
     expect(issues).toHaveLength(1);
@@ -70,31 +85,49 @@ describe('provisioning request', () => {
   });
 
   it('accepts the limits themselves', () => {
-    const request = parseProvisioningRequest({ ...minimal, tokenLifetimes: { accessTokenMinutes: 5, refreshTokenWindowMinutes: 2628000 } });
+    const request = parseProvisioningRequest({
+      ...minimal,
+      tokenLifetimes: { accessTokenMinutes: 5, refreshTokenWindowMinutes: 2628000 },
+    });
     expect(request.tokenLifetimes).toEqual({ accessTokenMinutes: 5, refreshTokenWindowMinutes: 2628000 });
   });
 
   it('names every problem at once, including unknown and missing fields', () => {
     const issues = issuesFor({ workspace: 'team a', environment: 'Prod', oktaGroups: [], autoAprove: true });
-    expect(issues.map((i) => i.field).sort()).toEqual(['autoAprove', 'environment', 'oktaGroups', 'requestedBy', 'workspace']);
+    expect(issues.map((i) => i.field).sort()).toEqual([
+      'autoAprove',
+      'environment',
+      'oktaGroups',
+      'requestedBy',
+      'workspace',
+    ]);
     expect(issues.find((i) => i.field === 'autoAprove')?.reason).toBe('is not a known field');
     expect(issues.find((i) => i.field === 'requestedBy')?.reason).toBe('is required');
     expect(issues.find((i) => i.field === 'oktaGroups')?.reason).toBe('must name at least one Okta group');
   });
 
   it('refuses wrong types with the field and the expectation', () => {
-    expect(issuesFor({ ...minimal, autoApprove: 'yes' })).toEqual([{ field: 'autoApprove', reason: 'must be true or false' }]);
-    expect(issuesFor({ ...minimal, oktaGroups: ['ok', 42] })).toEqual([{ field: 'oktaGroups.1', reason: 'must be a group name or id' }]);
+    expect(issuesFor({ ...minimal, autoApprove: 'yes' })).toEqual([
+      { field: 'autoApprove', reason: 'must be true or false' },
+    ]);
+    expect(issuesFor({ ...minimal, oktaGroups: ['ok', 42] })).toEqual([
+      { field: 'oktaGroups.1', reason: 'must be a group name or id' },
+    ]);
   });
 
   it('refuses duplicate groups, scopes without openid and reserved claim names', () => {
     expect(issuesFor({ ...minimal, oktaGroups: ['a', 'a'] })[0]?.field).toBe('oktaGroups');
-    expect(issuesFor({ ...minimal, scopes: ['profile'] })).toEqual([{ field: 'scopes', reason: "must include 'openid'" }]);
-    expect(issuesFor({ ...minimal, claimName: 'sub' })).toEqual([{ field: 'claimName', reason: 'is a claim name Okta reserves' }]);
+    expect(issuesFor({ ...minimal, scopes: ['profile'] })).toEqual([
+      { field: 'scopes', reason: "must include 'openid'" },
+    ]);
+    expect(issuesFor({ ...minimal, claimName: 'sub' })).toEqual([
+      { field: 'claimName', reason: 'is a claim name Okta reserves' },
+    ]);
   });
 
   it('refuses a body that is not an object', () => {
-    for (const body of [null, [], 'x', 3]) expect(issuesFor(body)).toEqual([{ field: '', reason: 'the request body must be a JSON object' }]);
+    for (const body of [null, [], 'x', 3])
+      expect(issuesFor(body)).toEqual([{ field: '', reason: 'the request body must be a JSON object' }]);
   });
 
   it('puts every field and reason into the error message', () => {

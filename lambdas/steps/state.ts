@@ -1,0 +1,96 @@
+/**
+ * The one JSON document a workflow execution carries from state to state. Each step writes its
+ * result under `resources.<key>` and reads what earlier steps wrote. Secrets appear only as ARNs.
+ */
+import type { ResolvedGroup } from '../clients/okta';
+import type { PortalSettings } from '../clients/kong';
+import type { ProvisioningRequest } from '../core/request';
+import type { PortalUrls } from '../core/portal-urls';
+
+export interface PortalResource {
+  workspaceId: string;
+  urls: PortalUrls;
+  /** Where the pre-provisioning `config.portal*` values are kept (they may hold an old secret). */
+  snapshotArn?: string;
+  snapshotCreated?: boolean;
+  /** The settings as found, with any secret masked: for plans and diffs only. */
+  currentSettingsMasked: PortalSettings;
+}
+
+export interface OktaInputsResource {
+  groups: ResolvedGroup[];
+  existing: { appId?: string; authServerId?: string };
+}
+
+export interface OktaAppResource {
+  appId: string;
+  clientId: string;
+  clientSecretArn: string;
+  created: boolean;
+  secretCreated: boolean;
+}
+
+export interface GroupAssignmentsResource {
+  assignments: Array<{ groupId: string; created: boolean }>;
+}
+
+export interface AuthServerResource {
+  authServerId: string;
+  issuer: string;
+  created: boolean;
+}
+
+export interface SimpleResource {
+  id: string;
+  created: boolean;
+}
+
+export interface AuthorizationResource {
+  claim?: SimpleResource;
+  accessPolicy?: SimpleResource;
+  policyRule?: SimpleResource;
+}
+
+export interface PortalAuthResource {
+  applied: true;
+  autoApprove: boolean;
+}
+
+export interface VerificationResource {
+  discoveryUrl: string;
+}
+
+export interface Resources {
+  portal?: PortalResource;
+  oktaInputs?: OktaInputsResource;
+  oktaApp?: OktaAppResource;
+  groupAssignments?: GroupAssignmentsResource;
+  authServer?: AuthServerResource;
+  authorization?: AuthorizationResource;
+  portalAuth?: PortalAuthResource;
+  verification?: VerificationResource;
+}
+
+/** What an undo step reports; `leftAlone` lists resources it found but must not touch. */
+export interface UndoResult {
+  removed: string[];
+  leftAlone: Array<{ id: string; reason: string }>;
+}
+
+/** A caught Step Functions error: `Error` is the error name, `Cause` its (secret-free) JSON. */
+export interface CaughtError {
+  Error: string;
+  Cause?: string;
+}
+
+export interface WorkflowState {
+  requestId: string;
+  request: ProvisioningRequest;
+  resources: Resources;
+  /** The forward step failure that started the rollback. */
+  failure?: CaughtError;
+  /** Results of the undo steps, by undo state name. */
+  undo?: Record<string, UndoResult>;
+  /** Undo steps that failed even after their retries, by undo state name. */
+  cleanupErrors?: Record<string, CaughtError>;
+}
