@@ -88,6 +88,16 @@ export interface RuleSpec {
   refreshTokenWindowMinutes: number;
 }
 
+export interface ExistingResource {
+  id: string;
+  managedByProvisioner: boolean;
+}
+
+export interface ExistingResources {
+  app?: ExistingResource;
+  authServer?: ExistingResource;
+}
+
 export interface LeftAlone {
   id: string;
   reason: string;
@@ -406,6 +416,26 @@ export class OktaClient {
     }
     logUndo('okta app', report);
     return report;
+  }
+
+  /** What already exists under our name, and whether the provisioner made it (for dry-run plans). */
+  async lookupExisting(name: string): Promise<ExistingResources> {
+    const [apps, servers] = [await this.findApps(name), await this.findAuthServers(name)];
+    const app = apps[0];
+    const server = servers[0];
+    return {
+      ...(app?.id
+        ? { app: { id: app.id, managedByProvisioner: requestIdFromProfile(app.profile) !== undefined } }
+        : {}),
+      ...(server?.id
+        ? {
+            authServer: {
+              id: server.id,
+              managedByProvisioner: requestIdFromDescription(server.description) !== undefined,
+            },
+          }
+        : {}),
+    };
   }
 
   // ---- group assignments -----------------------------------------------------------------------

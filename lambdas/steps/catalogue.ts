@@ -185,3 +185,20 @@ export function undoMeta(name: string): UndoMeta {
   if (!meta) throw new Error(`unknown undo step ${name}`);
   return meta;
 }
+
+/** The Finalize states of the state machine all run the one Finalize handler, with an outcome. */
+export const FINALIZE_STATES = {
+  planned: 'FinalizePlan',
+  succeeded: 'FinalizeSucceeded',
+  failed: 'FinalizeFailed',
+} as const;
+
+/** Which handler a Task state runs (state names are unique; handlers can serve several states). */
+export function handlerNameForState(stateName: string): string {
+  return (Object.values(FINALIZE_STATES) as string[]).includes(stateName) ? FINALIZE : stateName;
+}
+
+/** Every handler the state machine needs a function for. */
+export function allHandlerNames(): string[] {
+  return [...forwardSteps().map((s) => s.name), ...undoSteps.map((u) => u.name), FINALIZE];
+}

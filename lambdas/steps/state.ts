@@ -2,7 +2,7 @@
  * The one JSON document a workflow execution carries from state to state. Each step writes its
  * result under `resources.<key>` and reads what earlier steps wrote. Secrets appear only as ARNs.
  */
-import type { ResolvedGroup } from '../clients/okta';
+import type { ExistingResources, ResolvedGroup } from '../clients/okta';
 import type { PortalSettings } from '../clients/kong';
 import type { ProvisioningRequest } from '../core/request';
 import type { PortalUrls } from '../core/portal-urls';
@@ -19,7 +19,7 @@ export interface PortalResource {
 
 export interface OktaInputsResource {
   groups: ResolvedGroup[];
-  existing: { appId?: string; authServerId?: string };
+  existing: ExistingResources;
 }
 
 export interface OktaAppResource {
@@ -69,6 +69,10 @@ export interface Resources {
   authorization?: AuthorizationResource;
   portalAuth?: PortalAuthResource;
   verification?: VerificationResource;
+  /** Written inside the ConfigureAuthorization branches, then gathered into `authorization`. */
+  claim?: SimpleResource;
+  accessPolicy?: SimpleResource;
+  policyRule?: SimpleResource;
 }
 
 /** What an undo step reports; `leftAlone` lists resources it found but must not touch. */

@@ -1,0 +1,165 @@
+/**
+ * Finalize: the run's outcome in one place. On success it keeps the pre-provisioning Kong
+ * settings as the workspace baseline (teardown restores them) and drops the per-request snapshot;
+ * on failure it lists every resource an undo could not remove; for a dry run it returns the plan.
+ */
+import { buildPlan, type Plan } from '../core/plan';
+import { logger } from '../clients/logger';
+import { compensationChain } from './catalogue';
+import type { StepContext } from './context';
+import {
+  baselineSnapshotName,
+  clientSecretName,
+  nameOf,
+  requireResource,
+  rollbackSnapshotName,
+} from './scope';
+import type { WorkflowState } from './state';
+
+export type Outcome = 'SUCCEEDED' | 'FAILED' | 'PLANNED';
+
+export interface FinalizeInput {
+  outcome: Outcome;
+  state: WorkflowState;
+}
+
+export interface SucceededOutput {
+  status: 'SUCCEEDED';
+  requestId: string;
+  workspace: string;
+  environment: string;
+  issuer: string;
+  clientId: string;
+  portalUrl: string;
+  redirectUri: string;
+  clientSecretArn: string;
+  created: Record<string, boolean>;
+}
+
+export interface FailedOutput {
+  status: 'FAILED' | 'CLEANUP_INCOMPLETE';
+  requestId: string;
+  error: { name: string; message: string };
+  leftovers: string[];
+  /** JSON of this output without `cause`, for the Fail state's Cause. */
+  cause: string;
+}
+
+export interface PlannedOutput {
+  status: 'PLANNED';
+  requestId: string;
+  plan: Plan;
+}
+
+export type FinalOutput = SucceededOutput | FailedOutput | PlannedOutput;
+
+/** Step Functions gives a Lambda failure's Cause as JSON {errorType, errorMessage, trace}; keep name + message. */
+export function describeFailure(failure: WorkflowState['failure']): { name: string; message: string } {
+  if (!failure) return { name: 'Unknown', message: 'no failure recorded' };
+  try {
+    const cause = JSON.parse(failure.Cause ?? '{}') as { errorMessage?: unknown };
+    return {
+      name: failure.Error,
+      message: typeof cause.errorMessage === 'string' ? cause.errorMessage : (failure.Cause ?? ''),
+    };
+  } catch {
+    return { name: failure.Error, message: failure.Cause ?? '' };
+  }
+}
+
+/** What each undo would have removed, for the ones that failed. */
+export function leftoversOf(state: WorkflowState): string[] {
+  const failed = new Set(Object.keys(state.cleanupErrors ?? {}));
+  const r = state.resources;
+  const byUndo: Record<string, () => string[]> = {
+    RevertPortal: () => [
+      `kong-workspace:${state.request.workspace}:portal-settings (snapshot ${r.portal?.snapshotArn ?? rollbackSnapshotName(state)})`,
+    ],
+    DeleteAuthServer: () => [`okta-authorization-server:${r.authServer?.authServerId ?? nameOf(state)}`],
+    UnassignGroups: () =>
+      (r.groupAssignments?.assignments ?? [])
+        .filter((a) => a.created)
+        .map((a) => `okta-group-assignment:${r.oktaApp?.appId}/${a.groupId}`),
+    DeleteOktaApp: () => [`okta-app:${r.oktaApp?.appId ?? nameOf(state)}`],
+    DeleteClientSecret: () => [`secret:${r.oktaApp?.clientSecretArn ?? clientSecretName(state)}`],
+    DeletePortalSnapshot: () => [`secret:${r.portal?.snapshotArn ?? rollbackSnapshotName(state)}`],
+  };
+  return compensationChain()
+    .filter((undo) => failed.has(undo))
+    .flatMap((undo) => byUndo[undo]?.() ?? [`${undo}: see execution history`]);
+}
+
+async function keepBaseline(state: WorkflowState, { secrets }: StepContext): Promise<void> {
+  const rollbackArn = state.resources.portal?.snapshotArn;
+  if (!rollbackArn) return;
+  if (!(await secrets.arnOf(baselineSnapshotName(state)))) {
+    await secrets.put(baselineSnapshotName(state), await secrets.get(rollbackArn), {
+      requestId: state.requestId,
+      description: `Kong workspace '${state.request.workspace}' portal settings before kong-portal-provisioner first configured it`,
+    });
+  }
+  await secrets.deleteOwned(rollbackArn, state.requestId);
+}
+
+export async function finalize({ outcome, state }: FinalizeInput, ctx: StepContext): Promise<FinalOutput> {
+  if (outcome === 'PLANNED') {
+    const portal = requireResource(state.resources.portal, 'portal');
+    const inputs = requireResource(state.resources.oktaInputs, 'oktaInputs');
+    const plan = buildPlan({
+      request: state.request,
+      name: nameOf(state),
+      urls: portal.urls,
+      groups: inputs.groups,
+      existing: inputs.existing,
+      currentSettings: portal.currentSettingsMasked,
+      secretNames: [clientSecretName(state), baselineSnapshotName(state)],
+    });
+    return { status: 'PLANNED', requestId: state.requestId, plan };
+  }
+
+  if (outcome === 'SUCCEEDED') {
+    await keepBaseline(state, ctx);
+    const r = state.resources;
+    const app = requireResource(r.oktaApp, 'oktaApp');
+    const server = requireResource(r.authServer, 'authServer');
+    const portal = requireResource(r.portal, 'portal');
+    const output: SucceededOutput = {
+      status: 'SUCCEEDED',
+      requestId: state.requestId,
+      workspace: state.request.workspace,
+      environment: state.request.environment,
+      issuer: server.issuer,
+      clientId: app.clientId,
+      portalUrl: portal.urls.portalGuiUrl,
+      redirectUri: portal.urls.redirectUri,
+      clientSecretArn: app.clientSecretArn,
+      created: {
+        oktaApp: app.created,
+        clientSecret: app.secretCreated,
+        authServer: server.created,
+        claim: r.authorization?.claim?.created ?? false,
+        accessPolicy: r.authorization?.accessPolicy?.created ?? false,
+        policyRule: r.authorization?.policyRule?.created ?? false,
+        groupAssignments: (r.groupAssignments?.assignments ?? []).some((a) => a.created),
+      },
+    };
+    logger.info('provisioning succeeded', { requestId: state.requestId, workspace: state.request.workspace });
+    return output;
+  }
+
+  const leftovers = leftoversOf(state);
+  const status = leftovers.length ? 'CLEANUP_INCOMPLETE' : 'FAILED';
+  const body = {
+    status,
+    requestId: state.requestId,
+    error: describeFailure(state.failure),
+    leftovers,
+  } as const;
+  logger.error('provisioning failed', {
+    requestId: state.requestId,
+    status,
+    error: body.error.name,
+    leftovers,
+  });
+  return { ...body, cause: JSON.stringify(body) };
+}

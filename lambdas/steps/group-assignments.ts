@@ -1,0 +1,28 @@
+/** AssignGroups and its undo UnassignGroups (only the assignments this request added). */
+import type { StepContext } from './context';
+import { requireResource } from './scope';
+import type { GroupAssignmentsResource, UndoResult, WorkflowState } from './state';
+
+export async function assignGroups(
+  state: WorkflowState,
+  { okta }: StepContext,
+): Promise<GroupAssignmentsResource> {
+  const app = requireResource(state.resources.oktaApp, 'oktaApp');
+  const groups = requireResource(state.resources.oktaInputs, 'oktaInputs').groups;
+  return {
+    assignments: await okta.ensureGroupAssignments(
+      app.appId,
+      groups.map((g) => g.id),
+    ),
+  };
+}
+
+export async function unassignGroups(state: WorkflowState, { okta }: StepContext): Promise<UndoResult> {
+  const app = state.resources.oktaApp;
+  // An app this request created goes away whole in DeleteOktaApp, assignments included.
+  if (!app || app.created) return { removed: [], leftAlone: [] };
+  const added = (state.resources.groupAssignments?.assignments ?? [])
+    .filter((a) => a.created)
+    .map((a) => a.groupId);
+  return okta.removeGroupAssignments(app.appId, added);
+}

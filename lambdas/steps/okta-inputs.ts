@@ -1,0 +1,16 @@
+/** ResolveOktaInputs: everything Okta must already have, checked before anything is created. */
+import type { StepContext } from './context';
+import { nameOf } from './scope';
+import type { OktaInputsResource, WorkflowState } from './state';
+
+export async function resolveOktaInputs(
+  state: WorkflowState,
+  { okta }: StepContext,
+): Promise<OktaInputsResource> {
+  const { oktaGroups, emailAttribute } = state.request;
+  const groups = await okta.resolveGroups(oktaGroups);
+  await okta.assertUserAttribute(emailAttribute);
+  // For the plan: what already exists under our names (an earlier provisioning, or a conflict).
+  const existing = await okta.lookupExisting(nameOf(state));
+  return { groups, existing };
+}

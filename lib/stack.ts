@@ -1,0 +1,81 @@
+/**
+ * ProvisioningStack: one function per step, the provisioning state machine, and its alarms.
+ * Okta / Kong API tokens are referenced by secret name; their values never enter the template.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  allHandlerNames,
+  forwardSteps,
+  undoSteps,
+  FINALIZE,
+  type SecretAccess,
+} from '../lambdas/steps/catalogue';
+import { PRODUCT } from '../lambdas/core/naming';
+import { WorkflowAlarms } from './alarms';
+import { StepFunction } from './step-function';
+import { ProvisioningWorkflow } from './workflow';
+
+export interface ProvisioningConfig {
+  /** Deployment name, e.g. `dev` or `prod`: names the stack's resources. */
+  environmentName: string;
+  oktaOrgUrl: string;
+  kongAdminUrl: string;
+  /** Names of existing Secrets Manager secrets holding the Okta SSWS token and the Kong RBAC token. */
+  oktaTokenSecretName: string;
+  kongTokenSecretName: string;
+}
+
+export interface ProvisioningStackProps extends StackProps {
+  config: ProvisioningConfig;
+}
+
+function accessOf(handler: string): readonly SecretAccess[] {
+  if (handler === FINALIZE) return ['managed-secrets'];
+  const meta = forwardSteps().find((s) => s.name === handler) ?? undoSteps.find((u) => u.name === handler);
+  if (!meta) throw new Error(`no catalogue entry for ${handler}`);
+  return meta.access;
+}
+
+export class ProvisioningStack extends Stack {
+  readonly workflow: ProvisioningWorkflow;
+  readonly functions: Record<string, StepFunction>;
+
+  constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const oktaTokenSecret = secretsmanager.Secret.fromSecretNameV2(
+      this,
+      'OktaToken',
+      config.oktaTokenSecretName,
+    );
+    const kongTokenSecret = secretsmanager.Secret.fromSecretNameV2(
+      this,
+      'KongToken',
+      config.kongTokenSecretName,
+    );
+
+    this.functions = Object.fromEntries(
+      allHandlerNames().map((name) => [
+        name,
+        new StepFunction(this, name, {
+          stepName: name,
+          access: accessOf(name),
+          oktaOrgUrl: config.oktaOrgUrl,
+          kongAdminUrl: config.kongAdminUrl,
+          oktaTokenSecret,
+          kongTokenSecret,
+          managedSecretsPrefix: `${PRODUCT}/`,
+        }),
+      ]),
+    );
+    this.workflow = new ProvisioningWorkflow(this, 'Provisioning', {
+      functions: Object.fromEntries(Object.entries(this.functions).map(([name, f]) => [name, f.fn])),
+    });
+    new WorkflowAlarms(this, 'Alarms', {
+      stateMachine: this.workflow.stateMachine,
+      finalizeLogGroup: (this.functions[FINALIZE] as StepFunction).logGroup,
+    });
+  }
+}

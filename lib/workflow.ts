@@ -1,0 +1,261 @@
+/**
+ * The provisioning state machine, generated from the step catalogue: each forward step is a
+ * Task with retries per error class and a Catch into the compensation chain at the right point;
+ * the chain runs the undo steps last-created-first, records any undo that still fails, and ends
+ * in a distinct CleanupIncomplete failure listing what was left behind.
+ */
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import {
+  FINALIZE_STATES,
+  compensationChain,
+  compensationEntry,
+  isParallel,
+  provisioningFlow,
+  type FlowNode,
+  type StepMeta,
+} from '../lambdas/steps/catalogue';
+
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+];
+
+export const ERRORS = {
+  transient: 'TransientError',
+  rateLimited: 'RateLimitedError',
+  cleanupIncomplete: 'CleanupIncomplete',
+  provisioningFailed: 'ProvisioningFailed',
+  finalizeFailed: 'FinalizeFailed',
+} as const;
+
+export interface ProvisioningWorkflowProps {
+  /** The function behind each handler name (forward steps, undo steps and Finalize). */
+  functions: Readonly<Record<string, lambda.IFunction>>;
+  logRetention?: logs.RetentionDays;
+}
+
+type Retrying = sfn.TaskStateBase | sfn.Parallel;
+
+/** Forward steps: a failure class gets the backoff it needs; everything else is final at once. */
+function addForwardRetries(state: Retrying): void {
+  state.addRetry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  state.addRetry({
+    errors: [ERRORS.transient, 'States.Timeout'],
+    interval: Duration.seconds(2),
+    maxAttempts: 4,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  // The step itself already waited for X-Rate-Limit-Reset before failing; this backoff is the floor.
+  state.addRetry({
+    errors: [ERRORS.rateLimited],
+    interval: Duration.seconds(5),
+    maxAttempts: 5,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(120),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+}
+
+/** Undo steps retry generously: giving up means something is left behind. */
+function addUndoRetries(state: sfn.TaskStateBase): void {
+  state.addRetry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: Duration.seconds(2),
+    maxAttempts: 8,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  state.addRetry({
+    errors: [ERRORS.transient, ERRORS.rateLimited, 'States.Timeout'],
+    interval: Duration.seconds(5),
+    maxAttempts: 8,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(300),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+}
+
+export class ProvisioningWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProvisioningWorkflowProps) {
+    super(scope, id);
+    const fn = (name: string): lambda.IFunction => {
+      const f = props.functions[name];
+      if (!f) throw new Error(`ProvisioningWorkflow: no function for ${name}`);
+      return f;
+    };
+    const invoke = (stateName: string, handler: string, options: Partial<tasks.LambdaInvokeProps> = {}) =>
+      new tasks.LambdaInvoke(this, stateName, {
+        stateName,
+        lambdaFunction: fn(handler),
+        // The function's return value is the result: no {Payload} envelope to unwrap.
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(120)),
+        ...options,
+      });
+    const finalize = (stateName: string, outcome: string) =>
+      invoke(stateName, 'Finalize', {
+        payload: sfn.TaskInput.fromObject({ outcome, 'state.$': '$' }),
+        resultPath: '$.final',
+      });
+
+    // ---- compensation chain -------------------------------------------------------------------
+    const finalizeFailed = finalize(FINALIZE_STATES.failed, 'FAILED');
+    finalizeFailed.addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(2),
+      maxAttempts: 5,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    finalizeFailed.addCatch(
+      new sfn.Fail(this, 'OutcomeNotRecorded', {
+        error: ERRORS.finalizeFailed,
+        cause: 'The rollback ran but its outcome could not be recorded; see the execution history',
+      }),
+    );
+    finalizeFailed.next(
+      new sfn.Choice(this, 'CleanedUp?')
+        .when(
+          sfn.Condition.stringEquals('$.final.status', 'CLEANUP_INCOMPLETE'),
+          new sfn.Fail(this, ERRORS.cleanupIncomplete, {
+            error: ERRORS.cleanupIncomplete,
+            causePath: '$.final.cause',
+          }),
+        )
+        .otherwise(
+          new sfn.Fail(this, ERRORS.provisioningFailed, {
+            error: ERRORS.provisioningFailed,
+            causePath: '$.final.cause',
+          }),
+        ),
+    );
+
+    const undoStates = new Map<string, sfn.TaskStateBase>();
+    let next: sfn.IChainable = finalizeFailed;
+    for (const undo of [...compensationChain()].reverse()) {
+      const state = invoke(undo, undo, { resultPath: `$.undo.${undo}` });
+      addUndoRetries(state);
+      // An undo that still fails is recorded and the chain goes on: the others may still succeed.
+      state.addCatch(next, { errors: ['States.ALL'], resultPath: `$.cleanupErrors.${undo}` });
+      state.next(next);
+      undoStates.set(undo, state);
+      next = state;
+    }
+    const firstUndo = next;
+    const catchInto = (node: FlowNode, state: Retrying) => {
+      const entry = compensationEntry(provisioningFlow, node.name);
+      state.addCatch(entry ? (undoStates.get(entry) as sfn.IChainable) : finalizeFailed, {
+        errors: ['States.ALL'],
+        resultPath: '$.failure',
+      });
+    };
+
+    // ---- forward flow ----------------------------------------------------------------------------
+    const task = (step: StepMeta) => {
+      const state = invoke(step.name, step.name, {
+        resultPath: step.resultKey ? `$.resources.${step.resultKey}` : '$',
+      });
+      addForwardRetries(state);
+      return state;
+    };
+
+    const succeeded = finalize(FINALIZE_STATES.succeeded, 'SUCCEEDED');
+    addForwardRetries(succeeded);
+    // A run that cannot be recorded as finished is rolled back: nothing stays unaccounted for.
+    succeeded.addCatch(firstUndo, { errors: ['States.ALL'], resultPath: '$.failure' });
+    succeeded.next(new sfn.Succeed(this, 'Provisioned', { outputPath: '$.final' }));
+
+    const planned = finalize(FINALIZE_STATES.planned, 'PLANNED');
+    addForwardRetries(planned);
+    planned.addCatch(finalizeFailed, { errors: ['States.ALL'], resultPath: '$.failure' });
+    planned.next(new sfn.Succeed(this, 'Planned', { outputPath: '$.final' }));
+
+    let start: sfn.IChainable | undefined;
+    let tail: sfn.INextable | undefined;
+    const append = (state: sfn.IChainable, continueFrom: sfn.INextable) => {
+      if (tail) tail.next(state);
+      else start = state;
+      tail = continueFrom;
+    };
+    for (const node of provisioningFlow) {
+      if (isParallel(node)) {
+        const parallel = new sfn.Parallel(this, node.name, {
+          stateName: node.name,
+          resultSelector: Object.fromEntries(
+            node.branches.flatMap((branch, i) =>
+              branch.map((s) => [`${s.resultKey}.$`, `$[${i}].resources.${s.resultKey}`]),
+            ),
+          ),
+          resultPath: `$.resources.${node.resultKey}`,
+        });
+        for (const branch of node.branches) {
+          const [first, ...rest] = branch.map(task);
+          parallel.branch(
+            rest.reduce<sfn.Chain>((c, s) => c.next(s), sfn.Chain.start(first as sfn.TaskStateBase)),
+          );
+        }
+        catchInto(node, parallel);
+        append(parallel, parallel);
+        continue;
+      }
+      const state = task(node);
+      catchInto(node, state);
+      append(state, state);
+      if (node.lastPlanningStep) {
+        const provision = new sfn.Pass(this, 'Provision');
+        append(
+          new sfn.Choice(this, 'DryRun?')
+            .when(sfn.Condition.booleanEquals('$.request.dryRun', true), planned)
+            .otherwise(provision),
+          provision,
+        );
+      }
+    }
+    (tail as sfn.INextable).next(succeeded);
+    const definition = start as sfn.IChainable;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing and CloudWatch Logs delivery actions, which have no resource-level permissions',
+    });
+    for (const f of new Set(Object.values(props.functions))) {
+      const logicalId = Stack.of(this).getLogicalId(f.node.defaultChild as lambda.CfnFunction);
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason:
+          'lambda:InvokeFunction on the step function and its versions/aliases, as granted by LambdaInvoke',
+      });
+    }
+  }
+}
