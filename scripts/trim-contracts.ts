@@ -68,7 +68,7 @@ const SPECS: TrimSpec[] = [
         },
       },
       {
-        why: 'Workspace config fields are nullable: Kong renders unset fields as null and PATCH with null clears one',
+        why: 'Workspace config fields without a default are nullable: Kong renders them as null when unset, and PATCH with null clears one',
         apply: (doc) => {
           const config = dig(doc, [
             'components',
@@ -79,7 +79,8 @@ const SPECS: TrimSpec[] = [
             'properties',
           ]);
           if (isObj(config))
-            for (const field of Object.values(config)) if (isObj(field)) field.nullable = true;
+            for (const field of Object.values(config))
+              if (isObj(field) && !('default' in field)) field.nullable = true;
         },
       },
     ],

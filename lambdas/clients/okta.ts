@@ -41,6 +41,8 @@ export interface AppSpec {
   workspace: string;
   environment: string;
   redirectUri: string;
+  /** Where Okta may send the browser after sign-out: Kong passes the portal GUI URL as post_logout_redirect_uri. */
+  postLogoutRedirectUris: readonly string[];
   /** Refresh tokens are only granted when the portal asks for `offline_access`. */
   scopes: readonly string[];
 }
@@ -336,6 +338,14 @@ export class OktaClient {
     }
     if (existing) {
       const app = existing.item as okta.OpenIdConnectApplication;
+      const redirects = app.settings?.oauthClient?.redirect_uris ?? [];
+      if (!redirects.includes(spec.redirectUri)) {
+        throw drift(
+          'app',
+          spec.label,
+          `its sign-in redirect URIs are ${JSON.stringify(redirects)}, not '${spec.redirectUri}'`,
+        );
+      }
       logger.info('okta app adopted', { appId: app.id, ownership: existing.ownership });
       return {
         id: app.id as string,
@@ -361,7 +371,7 @@ export class OktaClient {
         oauthClient: {
           application_type: 'web',
           redirect_uris: [spec.redirectUri],
-          post_logout_redirect_uris: [spec.redirectUri],
+          post_logout_redirect_uris: [...spec.postLogoutRedirectUris],
           response_types: ['code'],
           grant_types: offline ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
           consent_method: 'TRUSTED',
@@ -554,7 +564,11 @@ export class OktaClient {
       collect(await this.sdk.authorizationServerApi.listOAuth2Claims({ authServerId })),
     );
     const found = claims.find((c) => c.name === spec.name && c.claimType === 'IDENTITY');
-    if (found?.id) return { id: found.id, created: false };
+    if (found?.id) {
+      if (found.value !== spec.value)
+        throw drift('claim', spec.name, `its value is '${String(found.value)}', not '${spec.value}'`);
+      return { id: found.id, created: false };
+    }
     const claim = await this.call('createOAuth2Claim', () =>
       this.sdk.authorizationServerApi.createOAuth2Claim({
         authServerId,
@@ -584,6 +598,14 @@ export class OktaClient {
     );
     const found = policies.find((p) => p.name === spec.name);
     if (found?.id) {
+      const clients = found.conditions?.clients?.include ?? [];
+      if (!clients.includes(spec.clientId) && !clients.includes('ALL_CLIENTS')) {
+        throw drift(
+          'access policy',
+          spec.name,
+          `it applies to clients ${JSON.stringify(clients)}, not to '${spec.clientId}'`,
+        );
+      }
       return {
         id: found.id,
         created: ownershipOf(requestIdFromDescription(found.description), spec.requestId) === 'this-request',
@@ -618,7 +640,16 @@ export class OktaClient {
       ),
     );
     const found = rules.find((r) => r.name === spec.name);
-    if (found?.id) return { id: found.id, created: false };
+    if (found?.id) {
+      const token = found.actions?.token;
+      if (
+        token?.accessTokenLifetimeMinutes !== spec.accessTokenMinutes ||
+        token?.refreshTokenWindowMinutes !== spec.refreshTokenWindowMinutes
+      ) {
+        throw drift('policy rule', spec.name, 'its token lifetimes differ from the request');
+      }
+      return { id: found.id, created: false };
+    }
     const rule = await this.call('createAuthorizationServerPolicyRule', () =>
       this.sdk.authorizationServerApi.createAuthorizationServerPolicyRule({
         authServerId,
@@ -661,6 +692,18 @@ function ownershipReason(ownership: Ownership): string {
 
 function logUndo(what: string, report: UndoReport): void {
   logger.info(`${what} undo`, { removed: report.removed, leftAlone: report.leftAlone });
+}
+
+/**
+ * A resource an earlier provisioning made no longer matches this request (Kong's ports changed,
+ * another e-mail attribute...). Rewriting it in place could not be rolled back, so say so instead.
+ */
+function drift(kind: string, name: string, difference: string): ConflictError {
+  return new ConflictError(
+    `The Okta ${kind} '${name}' from an earlier provisioning differs from this request: ${difference}. ` +
+      'Tear down the workspace portal, then provision it again',
+    { kind, name },
+  );
 }
 
 /** A resource with our deterministic name exists but the provisioner did not create it. */

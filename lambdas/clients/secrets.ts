@@ -11,7 +11,7 @@ import {
   RestoreSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { PermanentError, TransientError, type ProvisionerError } from '../core/errors';
+import { ConflictError, PermanentError, TransientError, type ProvisionerError } from '../core/errors';
 import { PRODUCT, ownershipOf, type Ownership } from '../core/naming';
 import { logger } from './logger';
 
@@ -46,12 +46,15 @@ const TRANSIENT = new Set([
   'ECONNREFUSED',
 ]);
 
-/** The SDK's errors never carry the secret value, but we still build our own message from the name. */
+/**
+ * The SDK's errors never carry the secret value, but we still build our own message from the name.
+ * An error without an HTTP status never got an answer (refused, reset, timed out): worth retrying.
+ */
 function mapAwsError(operation: string, name: string, err: unknown): ProvisionerError {
   const kind = errorName(err);
   const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-  const message = `Secrets Manager ${operation} on '${name}' failed: ${kind}`;
-  if (TRANSIENT.has(kind) || (status !== undefined && status >= 500))
+  const message = `Secrets Manager ${operation} on '${name}' failed: ${status === undefined ? `${kind} (no answer)` : kind}`;
+  if (TRANSIENT.has(kind) || status === undefined || status >= 500)
     return new TransientError(message, { operation, kind });
   return new PermanentError(message, { operation, kind });
 }
@@ -95,6 +98,15 @@ export class SecretStore {
     const described = await this.send('DescribeSecret', name, () =>
       this.client.send(new DescribeSecretCommand({ SecretId: name })),
     );
+    const owner = described.Tags?.find((t) => t.Key === REQUEST_TAG)?.Value;
+    if (owner === undefined) {
+      throw new ConflictError(
+        `Secret '${name}' exists but was not written by kong-portal-provisioner: refusing to overwrite it`,
+        {
+          name,
+        },
+      );
+    }
     if (described.DeletedDate) {
       await this.send('RestoreSecret', name, () =>
         this.client.send(new RestoreSecretCommand({ SecretId: name })),
@@ -103,7 +115,6 @@ export class SecretStore {
     await this.send('PutSecretValue', name, () =>
       this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value })),
     );
-    const owner = described.Tags?.find((t) => t.Key === REQUEST_TAG)?.Value;
     logger.info('secret updated', { name, ownership: ownershipOf(owner, meta.requestId) });
     return { arn: described.ARN as string, created: ownershipOf(owner, meta.requestId) === 'this-request' };
   }

@@ -37,7 +37,8 @@ async function token(
 }
 
 export async function contextFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<StepContext> {
-  const secrets = new SecretStore(new SecretsManagerClient({}));
+  // Step Functions is the one retry owner: the SDK makes a single attempt.
+  const secrets = new SecretStore(new SecretsManagerClient({ maxAttempts: 1 }));
   // Each function only gets the variables of the services it talks to (least privilege).
   const lazy = <T>(make: () => Promise<T>) => {
     let value: Promise<T> | undefined;

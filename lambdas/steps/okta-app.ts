@@ -18,6 +18,7 @@ export async function createOktaApp(
     workspace,
     environment,
     redirectUri: portal.urls.redirectUri,
+    postLogoutRedirectUris: [portal.urls.redirectUri, portal.urls.portalGuiUrl],
     scopes,
   });
   // An adopted app (earlier run, or a create whose answer was lost) has no secret in hand.

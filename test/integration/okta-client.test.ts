@@ -24,6 +24,7 @@ const appSpec = (overrides: Partial<AppSpec> = {}): AppSpec => ({
   workspace: 'team-a',
   environment: 'dev',
   redirectUri: 'https://cp.example.com:8447/team-a/auth',
+  postLogoutRedirectUris: ['https://cp.example.com:8447/team-a/auth', 'https://cp.example.com:8446/team-a'],
   scopes: ['openid', 'profile', 'email', 'offline_access'],
   ...overrides,
 });
@@ -100,7 +101,10 @@ describe('OIDC app', () => {
         oauthClient: {
           application_type: 'web',
           redirect_uris: ['https://cp.example.com:8447/team-a/auth'],
-          post_logout_redirect_uris: ['https://cp.example.com:8447/team-a/auth'],
+          post_logout_redirect_uris: [
+            'https://cp.example.com:8447/team-a/auth',
+            'https://cp.example.com:8446/team-a',
+          ],
           grant_types: ['authorization_code', 'refresh_token'],
           response_types: ['code'],
         },
@@ -169,6 +173,47 @@ describe('OIDC app', () => {
       ]),
     );
     expect(sandbox.state.apps()).toHaveLength(2);
+  });
+});
+
+describe('drift from an earlier provisioning', () => {
+  it('refuses to adopt an app whose redirect URI no longer matches Kong, instead of rewriting it', async () => {
+    await client.ensureApp(appSpec({ requestId: 'req-0' }));
+    const err = await rejection(
+      client.ensureApp(appSpec({ redirectUri: 'https://cp.example.com:9447/team-a/auth' })),
+    );
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.message).toMatch(
+      /redirect URIs are .*8447.*not 'https:\/\/cp.example.com:9447\/team-a\/auth'.*Tear down/,
+    );
+  });
+
+  it('refuses a claim or rule from an earlier provisioning with other settings', async () => {
+    const { id } = await client.ensureAuthServer(serverSpec);
+    await client.ensureClaim(id, { name: 'user.login', value: 'user.login' });
+    expect(
+      await rejection(client.ensureClaim(id, { name: 'user.login', value: 'user.email' })),
+    ).toBeInstanceOf(ConflictError);
+    const policy = await client.ensureAccessPolicy(id, {
+      name: 'p',
+      description: 'd',
+      clientId: 'ALL_CLIENTS',
+      requestId: 'req-1',
+    });
+    await client.ensurePolicyRule(id, policy.id, {
+      name: 'r',
+      accessTokenMinutes: 60,
+      refreshTokenWindowMinutes: 10080,
+    });
+    expect(
+      await rejection(
+        client.ensurePolicyRule(id, policy.id, {
+          name: 'r',
+          accessTokenMinutes: 30,
+          refreshTokenWindowMinutes: 10080,
+        }),
+      ),
+    ).toBeInstanceOf(ConflictError);
   });
 });
 
@@ -280,6 +325,9 @@ describe('authorization server, claim, policy and rule', () => {
     await client.removePolicyRule(server.id, policy.id, rule.id);
     await client.removeAccessPolicy(server.id, policy.id);
     await client.removeClaim(server.id, claim.id);
+    // Each undo again: already gone counts as done.
+    await client.removePolicyRule(server.id, policy.id, rule.id);
+    await client.removeAccessPolicy(server.id, policy.id);
     await client.removeClaim(server.id, claim.id);
     expect(sandbox.state.claims(server.id)).toEqual([]);
     expect(sandbox.state.policies(server.id)).toEqual([]);

@@ -1,9 +1,9 @@
 // Intent: secrets are created or updated idempotently through the real AWS SDK client (against the
 // loopback Secrets Manager emulator), tagged with the request that wrote them, deleted only by
 // that request, and their values never reach a log line or an error.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretStore, REQUEST_TAG } from '../../lambdas/clients/secrets';
-import { PermanentError } from '../../lambdas/core/errors';
+import { ConflictError, PermanentError, TransientError } from '../../lambdas/core/errors';
 import { startSecretsManagerEmulator } from '../../local/emulators/secrets-manager';
 import { captureOutput, everythingIn } from '../support/capture-output';
 
@@ -41,13 +41,39 @@ it('creates a tagged secret, then updates the same one', async () => {
 it('reports a secret another request wrote as not created, and will not delete it', async () => {
   const name = uniqueName();
   await store.put(name, VALUE, { requestId: 'req-0', description: 'x' });
-  const mine = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' });
+  const mine = await store.put(name, `${VALUE}-new`, { requestId: 'req-1', description: 'x' });
   expect(mine.created).toBe(false);
   expect(await store.deleteOwned(mine.arn, 'req-1')).toEqual({
     deleted: false,
     leftAlone: 'written by another provisioner request',
   });
-  expect(await store.get(mine.arn)).toBe(VALUE);
+  expect(await store.get(mine.arn)).toBe(`${VALUE}-new`);
+});
+
+it('refuses to overwrite a secret the provisioner did not write', async () => {
+  const name = uniqueName();
+  const sdk = new SecretsManagerClient({
+    region: 'us-east-1',
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await sdk.send(new CreateSecretCommand({ Name: name, SecretString: 'hand-made' }));
+  const err = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConflictError);
+  expect(await store.get(name)).toBe('hand-made');
+});
+
+it('a connection failure is transient', async () => {
+  const closed = new SecretStore(
+    new SecretsManagerClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
+  );
+  const err = await closed.get('anything').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TransientError);
 });
 
 it('deletes its own secret at once, and "already gone" is success', async () => {

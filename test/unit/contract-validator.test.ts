@@ -246,7 +246,7 @@ describe('Kong contract', () => {
     const result = kong.validateRequest('PATCH', workspace, { config: { portal: 'yes' } });
     expect(result).toEqual({
       ok: false,
-      errors: [{ path: '/config/portal', message: 'must be boolean,null' }],
+      errors: [{ path: '/config/portal', message: 'must be boolean' }],
     });
   });
 
@@ -347,6 +347,11 @@ describe('operations and paths', () => {
 
 describe('Kong contract corrections', () => {
   const kong = kongContract();
+  test('portal itself has a default and is never null', () => {
+    expect(
+      kong.validateRequest('PATCH', '/workspaces/{workspace_id_or_name}', { config: { portal: null } }).ok,
+    ).toBe(false);
+  });
   test('null clears a workspace portal field, as Kong allows', () => {
     expect(
       kong.validateRequest('PATCH', '/workspaces/{workspace_id_or_name}', {

@@ -1,0 +1,94 @@
+/**
+ * Runs the real provisioning ASL with aws-local-stepfunctions, every Task state mapped to the
+ * same handler the Lambda runs. Used by the workflow tests and by local mode.
+ */
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { handlerNameForState } from '../../lambdas/steps/catalogue';
+import type { StepContext } from '../../lambdas/steps/context';
+import { runStep } from '../../lambdas/steps/registry';
+import { type AslDefinition, provisioningAsl, retryingStateNames, taskStateNames } from './asl';
+
+// aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22+); Node 20 lacks it.
+const P = Promise as unknown as {
+  withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
+};
+P.withResolvers ??= <T>() => {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The parts of aws-local-stepfunctions' event log we read (its type is not exported). */
+export interface ExecutionEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string; input: unknown; output?: unknown };
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+  retry?: { attempt: number };
+}
+
+export interface LocalRunOptions {
+  /** Replace every retry wait (ms); 0 makes retries instant in tests. Real backoff when omitted. */
+  retryDelayMs?: number;
+  definition?: AslDefinition;
+}
+
+export interface LocalExecution {
+  status: 'SUCCEEDED' | 'FAILED';
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  events: ExecutionEvent[];
+}
+
+/** JSON in, JSON out: handlers see exactly what a Lambda would receive over the wire. */
+const viaJson = <T>(value: T): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+
+export async function runLocally(
+  input: JsonValue,
+  ctx: StepContext,
+  options: LocalRunOptions = {},
+): Promise<LocalExecution> {
+  const definition = options.definition ?? provisioningAsl();
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const taskResourceLocalHandlers = Object.fromEntries(
+    taskStateNames(definition).map((name) => [
+      name,
+      async (stateInput: JsonValue) => viaJson(await runStep(handlerNameForState(name), stateInput, ctx)),
+    ]),
+  );
+  const retryIntervalOverrides =
+    options.retryDelayMs === undefined
+      ? undefined
+      : Object.fromEntries(retryingStateNames(definition).map((n) => [n, options.retryDelayMs as number]));
+  const execution = machine.run(input, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } });
+
+  const events: ExecutionEvent[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) events.push(event as ExecutionEvent);
+  })();
+  try {
+    const output = (await execution.result) as JsonValue;
+    await collecting;
+    return { status: 'SUCCEEDED', output, events };
+  } catch (err) {
+    await collecting;
+    if (!(err instanceof ExecutionError)) throw err;
+    const failed = events.find((e) => e.type === 'ExecutionFailed');
+    return {
+      status: 'FAILED',
+      error: failed?.Error ?? err.name,
+      cause: typeof failed?.Cause === 'string' ? failed.Cause : JSON.stringify(failed?.Cause ?? err.message),
+      events,
+    };
+  }
+}
