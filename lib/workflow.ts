@@ -173,7 +173,8 @@ export class ProvisioningWorkflow extends Construct {
     // ---- forward flow ----------------------------------------------------------------------------
     const task = (step: StepMeta) => {
       const state = invoke(step.name, step.name, {
-        resultPath: step.resultKey ? `$.resources.${step.resultKey}` : '$',
+        // Without a result key the result replaces the state (ValidatePlan); ResultPath is then left out.
+        ...(step.resultKey ? { resultPath: `$.resources.${step.resultKey}` } : {}),
       });
       addForwardRetries(state);
       return state;

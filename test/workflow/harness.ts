@@ -1,0 +1,89 @@
+/**
+ * The workflow under test: the synthesized ASL run by aws-local-stepfunctions, every Task mapped
+ * to the real handler, talking to the Okta and Kong sandboxes and the Secrets Manager emulator.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KongClient } from '../../lambdas/clients/kong';
+import { OktaClient } from '../../lambdas/clients/okta';
+import { SecretStore } from '../../lambdas/clients/secrets';
+import type { StepContext } from '../../lambdas/steps/context';
+import { startSecretsManagerEmulator } from '../../local/emulators/secrets-manager';
+import { startKongSandbox, type KongSandbox } from '../../local/sandboxes/kong';
+import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
+import { runLocally, type JsonValue, type LocalExecution } from '../../local/workflow/runner';
+
+export interface Harness {
+  okta: OktaSandbox;
+  kong: KongSandbox;
+  secrets: Awaited<ReturnType<typeof startSecretsManagerEmulator>>;
+  ctx: StepContext;
+  /** Sleeps the steps asked for (rate-limit waits), instead of sleeping. */
+  sleeps: number[];
+  run(input: JsonValue): Promise<LocalExecution>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const [okta, kong, secrets] = await Promise.all([
+    startOktaSandbox(),
+    startKongSandbox(),
+    startSecretsManagerEmulator(),
+  ]);
+  const sleeps: number[] = [];
+  const ctx: StepContext = {
+    okta: new OktaClient({ orgUrl: okta.url, token: okta.token, timeoutMs: 2_000 }),
+    kong: new KongClient({ adminUrl: kong.url, token: kong.token, timeoutMs: 2_000 }),
+    secrets: new SecretStore(
+      new SecretsManagerClient({
+        region: 'us-east-1',
+        endpoint: secrets.url,
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
+    ),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  };
+  const harness: Harness = {
+    okta,
+    kong,
+    secrets,
+    ctx,
+    sleeps,
+    run: (input) => runLocally(input, ctx, { retryDelayMs: 0 }),
+    reset() {
+      okta.control.reset();
+      okta.control.clearFaults();
+      kong.control.reset();
+      kong.control.clearFaults();
+      okta.control.addGroup('Developers');
+      kong.control.addWorkspace('team-a');
+      sleeps.length = 0;
+    },
+    close: async () => {
+      await Promise.all([okta.close(), kong.close(), secrets.close()]);
+    },
+  };
+  harness.reset();
+  return harness;
+}
+
+let counter = 0;
+
+export function provisioningInput(
+  overrides: Record<string, JsonValue> = {},
+  requestId = `req-${++counter}`,
+): JsonValue {
+  return {
+    requestId,
+    request: {
+      workspace: 'team-a',
+      environment: 'dev',
+      oktaGroups: ['Developers'],
+      requestedBy: 'alice@example.com',
+      ...overrides,
+    },
+  };
+}
