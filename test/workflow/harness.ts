@@ -20,7 +20,8 @@ export interface Harness {
   /** Sleeps the steps asked for (rate-limit waits), instead of sleeping. */
   sleeps: number[];
   run(input: JsonValue): Promise<LocalExecution>;
-  reset(): void;
+  /** A fresh org and node: the `Developers` group and a `team-a` workspace (with the given prior config). */
+  reset(teamAConfig?: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,20 +54,22 @@ export async function startHarness(): Promise<Harness> {
     ctx,
     sleeps,
     run: (input) => runLocally(input, ctx, { retryDelayMs: 0 }),
-    reset() {
+    async reset(teamAConfig) {
+      // The emulator has no reset: delete what earlier tests stored, through the real API.
+      for (const secret of secrets.state.secrets()) await ctx.secrets.delete(secret.arn);
       okta.control.reset();
       okta.control.clearFaults();
       kong.control.reset();
       kong.control.clearFaults();
       okta.control.addGroup('Developers');
-      kong.control.addWorkspace('team-a');
+      kong.control.addWorkspace('team-a', teamAConfig);
       sleeps.length = 0;
     },
     close: async () => {
       await Promise.all([okta.close(), kong.close(), secrets.close()]);
     },
   };
-  harness.reset();
+  await harness.reset();
   return harness;
 }
 

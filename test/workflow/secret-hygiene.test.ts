@@ -1,0 +1,76 @@
+// Intent: the client secret exists only in Secrets Manager and on its way to Kong. It appears in
+// no state input or output of the execution's event log, no log line, no error and not in the
+// final output - on success, and on a failure where Kong echoes the secret back in its error.
+import { SecretStore } from '../../lambdas/clients/secrets';
+import { captureOutput } from '../support/capture-output';
+import { startHarness, provisioningInput, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.reset());
+afterEach(() => jest.restoreAllMocks());
+
+/** Records every value handed to the secret store (the one place a secret may go). */
+function recordStoredSecrets(onClientSecret?: (value: string) => void): string[] {
+  const values: string[] = [];
+  const put = SecretStore.prototype.put;
+  jest.spyOn(h.ctx.secrets, 'put').mockImplementation(async function (this: SecretStore, name, value, meta) {
+    values.push(value);
+    if (name.endsWith('/client-secret')) onClientSecret?.(value);
+    return put.call(h.ctx.secrets, name, value, meta);
+  });
+  return values;
+}
+
+it('a successful run never exposes the client secret', async () => {
+  const stored = recordStoredSecrets();
+  const output = captureOutput();
+  let execution;
+  try {
+    execution = await h.run(provisioningInput());
+  } finally {
+    output.restore();
+  }
+  expect(execution.status).toBe('SUCCEEDED');
+  const clientSecret = stored.find((v) => v.length >= 40 && !v.startsWith('{'));
+  expect(clientSecret).toBeDefined();
+  expect(output.text()).toContain('provisioning succeeded'); // logs were captured...
+  for (const text of [JSON.stringify(execution.events), JSON.stringify(execution.output), output.text()]) {
+    expect(text).not.toContain(clientSecret); // ...and none of them holds the secret
+  }
+});
+
+it('a failed run never exposes it either, even when Kong echoes it in an error', async () => {
+  let clientSecret = '';
+  recordStoredSecrets((value) => {
+    clientSecret = value;
+    h.kong.control.inject({
+      route: '/workspaces/{workspace_id_or_name}',
+      method: 'PATCH',
+      status: 400,
+      body: {
+        code: 2,
+        name: 'schema violation',
+        message: `schema violation (config.portal_auth_conf: unexpected value '${value}')`,
+        fields: { config: { portal_auth_conf: `unexpected value '${value}'` } },
+      },
+    });
+  });
+  const output = captureOutput();
+  let execution;
+  try {
+    execution = await h.run(provisioningInput());
+  } finally {
+    output.restore();
+  }
+  expect(execution.status).toBe('FAILED');
+  expect(clientSecret.length).toBeGreaterThan(20);
+  expect(execution.cause).toContain("unexpected value '***'");
+  for (const text of [JSON.stringify(execution.events), execution.cause ?? '', output.text()]) {
+    expect(text).not.toContain(clientSecret);
+  }
+  expect(h.okta.state.apps()).toEqual([]);
+});
