@@ -1,0 +1,74 @@
+// Intent: the order of compensation is derived from the order of creation and cannot drift:
+// undos run last-created-first, and a failing step enters the chain where its own work (or the
+// nearest earlier step's) would be undone. Every state has a handler and every handler a state.
+import {
+  allHandlerNames,
+  compensationChain,
+  compensationEntry,
+  forwardSteps,
+  handlerNameForState,
+  provisioningFlow,
+  undoSteps,
+} from '../../lambdas/steps/catalogue';
+import { handlers } from '../../lambdas/steps/registry';
+
+describe('step catalogue', () => {
+  it('undoes in reverse order of creation', () => {
+    expect(compensationChain()).toEqual([
+      'RevertPortal',
+      'DeleteAuthServer',
+      'UnassignGroups',
+      'DeleteOktaApp',
+      'DeleteClientSecret',
+      'DeletePortalSnapshot',
+    ]);
+  });
+
+  it('reverses any flow it is given', () => {
+    const flow = [
+      { name: 'A', undo: ['UndoA'], access: [], description: '' },
+      { name: 'B', access: [], description: '' },
+      { name: 'C', undo: ['UndoC1', 'UndoC2'], access: [], description: '' },
+    ];
+    expect(compensationChain(flow)).toEqual(['UndoC1', 'UndoC2', 'UndoA']);
+    expect(compensationEntry(flow, 'B')).toBe('UndoA');
+    expect(compensationEntry(flow, 'C')).toBe('UndoC1');
+  });
+
+  it.each([
+    ['ValidatePlan', undefined],
+    ['ResolvePortal', 'DeletePortalSnapshot'],
+    ['ResolveOktaInputs', 'DeletePortalSnapshot'],
+    ['CreateOktaApp', 'DeleteOktaApp'],
+    ['AssignGroups', 'UnassignGroups'],
+    ['CreateAuthServer', 'DeleteAuthServer'],
+    ['ConfigureAuthorization', 'DeleteAuthServer'],
+    ['ConfigurePortal', 'RevertPortal'],
+    ['VerifyPortal', 'RevertPortal'],
+  ])('a failure in %s enters the chain at %s', (step, entry) => {
+    expect(compensationEntry(provisioningFlow, step)).toBe(entry);
+  });
+
+  it('has exactly one handler per state and one state per handler', () => {
+    expect(Object.keys(handlers).sort()).toEqual(allHandlerNames().sort());
+    expect(new Set(allHandlerNames()).size).toBe(allHandlerNames().length);
+    expect(undoSteps.map((u) => u.name).sort()).toEqual([...compensationChain()].sort());
+  });
+
+  it('maps the Finalize states to the one Finalize handler', () => {
+    expect(['FinalizePlan', 'FinalizeSucceeded', 'FinalizeFailed'].map(handlerNameForState)).toEqual([
+      'Finalize',
+      'Finalize',
+      'Finalize',
+    ]);
+    expect(handlerNameForState('CreateOktaApp')).toBe('CreateOktaApp');
+  });
+
+  it('gives every forward step a place for its result, except the one that creates the state', () => {
+    expect(
+      forwardSteps()
+        .filter((s) => !s.resultKey)
+        .map((s) => s.name),
+    ).toEqual(['ValidatePlan']);
+  });
+});
