@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 
 export interface WorkflowAlarmsProps {
   stateMachine: sfn.StateMachine;
+  teardownStateMachine: sfn.StateMachine;
   /** Log group of the Finalize function: it logs `status: CLEANUP_INCOMPLETE` with the leftovers. */
   finalizeLogGroup: logs.ILogGroup;
 }
@@ -74,6 +75,13 @@ export class WorkflowAlarms extends Construct {
         'A rollback could not remove everything: the execution output lists the leftover resource ids.',
       ),
     ];
+    this.alarms.push(
+      alarm(
+        'TeardownsFailed',
+        props.teardownStateMachine.metricFailed({ period, statistic: 'Sum' }),
+        'A teardown failed: provisioner-made resources may remain; run the teardown again.',
+      ),
+    );
     for (const a of this.alarms) a.addAlarmAction(new actions.SnsAction(this.topic));
   }
 }

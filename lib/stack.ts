@@ -8,12 +8,16 @@ import { Construct } from 'constructs';
 import {
   allHandlerNames,
   forwardSteps,
+  teardownFlow,
   undoSteps,
   FINALIZE,
   type SecretAccess,
 } from '../lambdas/steps/catalogue';
 import { PRODUCT } from '../lambdas/core/naming';
 import { WorkflowAlarms } from './alarms';
+import { ProvisioningApi } from './api';
+import { RequestsTable } from './requests-table';
+import { TeardownWorkflow } from './teardown-workflow';
 import { StepFunction } from './step-function';
 import { ProvisioningWorkflow } from './workflow';
 
@@ -33,13 +37,16 @@ export interface ProvisioningStackProps extends StackProps {
 
 function accessOf(handler: string): readonly SecretAccess[] {
   if (handler === FINALIZE) return ['managed-secrets'];
-  const meta = forwardSteps().find((s) => s.name === handler) ?? undoSteps.find((u) => u.name === handler);
+  const meta = [...forwardSteps(), ...teardownFlow, ...undoSteps].find((s) => s.name === handler);
   if (!meta) throw new Error(`no catalogue entry for ${handler}`);
   return meta.access;
 }
 
 export class ProvisioningStack extends Stack {
   readonly workflow: ProvisioningWorkflow;
+  readonly teardown: TeardownWorkflow;
+  readonly requests: RequestsTable;
+  readonly api: ProvisioningApi;
   readonly functions: Record<string, StepFunction>;
 
   constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
@@ -70,12 +77,31 @@ export class ProvisioningStack extends Stack {
         }),
       ]),
     );
-    this.workflow = new ProvisioningWorkflow(this, 'Provisioning', {
-      functions: Object.fromEntries(Object.entries(this.functions).map(([name, f]) => [name, f.fn])),
-    });
+    const finalize = this.functions[FINALIZE] as StepFunction;
+    // Finalize records each outcome and releases the workspace lock.
+    this.requests = new RequestsTable(this, 'Requests');
+    this.requests.grantReadWrite(finalize.role);
+    finalize.fn.addEnvironment('REQUESTS_TABLE', this.requests.table.tableName);
+
+    const functions = Object.fromEntries(Object.entries(this.functions).map(([name, f]) => [name, f.fn]));
+    this.workflow = new ProvisioningWorkflow(this, 'Provisioning', { functions });
+    this.teardown = new TeardownWorkflow(this, 'Teardown', { functions });
     new WorkflowAlarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
-      finalizeLogGroup: (this.functions[FINALIZE] as StepFunction).logGroup,
+      teardownStateMachine: this.teardown.stateMachine,
+      finalizeLogGroup: finalize.logGroup,
+    });
+    this.api = new ProvisioningApi(this, 'Api', {
+      requests: this.requests,
+      provisioning: this.workflow.stateMachine,
+      teardown: this.teardown.stateMachine,
+      functionDefaults: {
+        oktaOrgUrl: config.oktaOrgUrl,
+        kongAdminUrl: config.kongAdminUrl,
+        oktaTokenSecret,
+        kongTokenSecret,
+        managedSecretsPrefix: `${PRODUCT}/`,
+      },
     });
   }
 }

@@ -15,6 +15,10 @@ import type { SecretAccess } from '../lambdas/steps/catalogue';
 
 export interface StepFunctionProps {
   stepName: string;
+  /** Source file of the handler; the shared step entry by default. */
+  entry?: string;
+  /** Extra environment (table names, state machine ARNs). */
+  environment?: Record<string, string>;
   access: readonly SecretAccess[];
   oktaOrgUrl: string;
   kongAdminUrl: string;
@@ -30,6 +34,7 @@ export const STEP_ENTRY = path.join(__dirname, '../lambdas/steps/lambda.ts');
 export class StepFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: StepFunctionProps) {
     super(scope, id);
@@ -38,10 +43,10 @@ export class StepFunction extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const role = new iam.Role(this, 'Role', {
+    const role = (this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `kong-portal-provisioner step ${props.stepName}`,
-    });
+      description: `kong-portal-provisioner ${props.stepName}`,
+    }));
     // Written out instead of AWSLambdaBasicExecutionRole: only this function's own log group.
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -54,6 +59,7 @@ export class StepFunction extends Construct {
       STEP_NAME: props.stepName,
       POWERTOOLS_SERVICE_NAME: 'kong-portal-provisioner',
       NODE_OPTIONS: '--enable-source-maps',
+      ...props.environment,
     };
     if (props.access.includes('okta-token')) {
       environment.OKTA_ORG_URL = props.oktaOrgUrl;
@@ -83,7 +89,7 @@ export class StepFunction extends Construct {
     }
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: STEP_ENTRY,
+      entry: props.entry ?? STEP_ENTRY,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

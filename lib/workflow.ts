@@ -4,12 +4,19 @@
  * the chain runs the undo steps last-created-first, records any undo that still fails, and ends
  * in a distinct CleanupIncomplete failure listing what was left behind.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import {
+  ERRORS,
+  acknowledgeStateMachineGrants,
+  addForwardRetries,
+  addUndoRetries,
+  stepTasks,
+  type Retrying,
+} from './step-tasks';
 import {
   FINALIZE_STATES,
   compensationChain,
@@ -20,75 +27,12 @@ import {
   type StepMeta,
 } from '../lambdas/steps/catalogue';
 
-export const LAMBDA_SERVICE_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.Unknown',
-];
-
-export const ERRORS = {
-  transient: 'TransientError',
-  rateLimited: 'RateLimitedError',
-  cleanupIncomplete: 'CleanupIncomplete',
-  provisioningFailed: 'ProvisioningFailed',
-  finalizeFailed: 'FinalizeFailed',
-} as const;
+export { ERRORS, LAMBDA_SERVICE_ERRORS } from './step-tasks';
 
 export interface ProvisioningWorkflowProps {
   /** The function behind each handler name (forward steps, undo steps and Finalize). */
   functions: Readonly<Record<string, lambda.IFunction>>;
   logRetention?: logs.RetentionDays;
-}
-
-type Retrying = sfn.TaskStateBase | sfn.Parallel;
-
-/** Forward steps: a failure class gets the backoff it needs; everything else is final at once. */
-function addForwardRetries(state: Retrying): void {
-  state.addRetry({
-    errors: LAMBDA_SERVICE_ERRORS,
-    interval: Duration.seconds(2),
-    maxAttempts: 6,
-    backoffRate: 2,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  state.addRetry({
-    errors: [ERRORS.transient, 'States.Timeout'],
-    interval: Duration.seconds(2),
-    maxAttempts: 4,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(30),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  // The step itself already waited for X-Rate-Limit-Reset before failing; this backoff is the floor.
-  state.addRetry({
-    errors: [ERRORS.rateLimited],
-    interval: Duration.seconds(5),
-    maxAttempts: 5,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(120),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-}
-
-/** Undo steps retry generously: giving up means something is left behind. */
-function addUndoRetries(state: sfn.TaskStateBase): void {
-  state.addRetry({
-    errors: LAMBDA_SERVICE_ERRORS,
-    interval: Duration.seconds(2),
-    maxAttempts: 8,
-    backoffRate: 2,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  state.addRetry({
-    errors: [ERRORS.transient, ERRORS.rateLimited, 'States.Timeout'],
-    interval: Duration.seconds(5),
-    maxAttempts: 8,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(300),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
 }
 
 export class ProvisioningWorkflow extends Construct {
@@ -97,26 +41,7 @@ export class ProvisioningWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisioningWorkflowProps) {
     super(scope, id);
-    const fn = (name: string): lambda.IFunction => {
-      const f = props.functions[name];
-      if (!f) throw new Error(`ProvisioningWorkflow: no function for ${name}`);
-      return f;
-    };
-    const invoke = (stateName: string, handler: string, options: Partial<tasks.LambdaInvokeProps> = {}) =>
-      new tasks.LambdaInvoke(this, stateName, {
-        stateName,
-        lambdaFunction: fn(handler),
-        // The function's return value is the result: no {Payload} envelope to unwrap.
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: false,
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(120)),
-        ...options,
-      });
-    const finalize = (stateName: string, outcome: string) =>
-      invoke(stateName, 'Finalize', {
-        payload: sfn.TaskInput.fromObject({ outcome, 'state.$': '$' }),
-        resultPath: '$.final',
-      });
+    const { invoke, finalize } = stepTasks(this, props.functions);
 
     // ---- compensation chain -------------------------------------------------------------------
     const finalizeFailed = finalize(FINALIZE_STATES.failed, 'FAILED');
@@ -246,17 +171,6 @@ export class ProvisioningWorkflow extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
 
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing and CloudWatch Logs delivery actions, which have no resource-level permissions',
-    });
-    for (const f of new Set(Object.values(props.functions))) {
-      const logicalId = Stack.of(this).getLogicalId(f.node.defaultChild as lambda.CfnFunction);
-      Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-        reason:
-          'lambda:InvokeFunction on the step function and its versions/aliases, as granted by LambdaInvoke',
-      });
-    }
+    acknowledgeStateMachineGrants(this, props.functions);
   }
 }

@@ -64,7 +64,10 @@ export function requestIdFromProfile(profile: unknown): string | undefined {
 
 export type Ownership = 'this-request' | 'other-request' | 'not-managed';
 
+/** Teardown removes what any provisioner request made for the workspace, never anything else. */
+export const ANY_REQUEST = '*';
+
 export function ownershipOf(recordedRequestId: string | undefined, requestId: string): Ownership {
   if (recordedRequestId === undefined) return 'not-managed';
-  return recordedRequestId === requestId ? 'this-request' : 'other-request';
+  return recordedRequestId === requestId || requestId === ANY_REQUEST ? 'this-request' : 'other-request';
 }

@@ -204,18 +204,34 @@ function issuesOf(error: z.ZodError, body: unknown): FieldIssue[] {
   });
 }
 
+/** One reason per field: the first check that failed is the one worth reading. */
+function firstIssuePerField(issues: FieldIssue[]): FieldIssue[] {
+  const byField = new Map<string, FieldIssue>();
+  for (const issue of issues) if (!byField.has(issue.field)) byField.set(issue.field, issue);
+  return [...byField.values()];
+}
+
 /** Parses a request body; throws a ValidationError naming every offending field. */
 export function parseProvisioningRequest(body: unknown): ProvisioningRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ValidationError.of([{ field: '', reason: 'the request body must be a JSON object' }]);
   }
   const result = provisioningRequestSchema.safeParse(body);
-  if (!result.success) {
-    // One reason per field: the first check that failed is the one worth reading.
-    const byField = new Map<string, FieldIssue>();
-    for (const issue of issuesOf(result.error, body))
-      if (!byField.has(issue.field)) byField.set(issue.field, issue);
-    throw ValidationError.of([...byField.values()]);
-  }
+  if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, body)));
+  return result.data;
+}
+
+/** Tearing down a workspace portal: which one, and who asked. */
+export const teardownRequestSchema = z.strictObject({
+  workspace,
+  environment,
+  requestedBy: z.string({ error: 'must say who asked' }).trim().min(1, 'must say who asked').max(256),
+});
+
+export type TeardownRequest = z.output<typeof teardownRequestSchema>;
+
+export function parseTeardownRequest(body: unknown): TeardownRequest {
+  const result = teardownRequestSchema.safeParse(body);
+  if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, body)));
   return result.data;
 }

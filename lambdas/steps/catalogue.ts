@@ -191,14 +191,58 @@ export const FINALIZE_STATES = {
   planned: 'FinalizePlan',
   succeeded: 'FinalizeSucceeded',
   failed: 'FinalizeFailed',
+  tornDown: 'FinalizeTeardown',
+  teardownFailed: 'FinalizeTeardownFailed',
 } as const;
+
+/**
+ * Teardown: the undo halves in dependency order for a workspace provisioned earlier, found by
+ * name. Each step is idempotent; a failed teardown is simply run again.
+ */
+export const teardownFlow: readonly StepMeta[] = [
+  step({ name: 'ValidateTeardown', access: [], description: 'validate the teardown request' }),
+  step({
+    name: 'RestorePortal',
+    resultKey: 'removed.RestorePortal',
+    access: ['okta-token', 'kong-token', 'managed-secrets'],
+    description: 'put the Kong portal settings back to the saved baseline',
+  }),
+  step({
+    name: 'RemoveAuthServer',
+    resultKey: 'removed.RemoveAuthServer',
+    access: ['okta-token'],
+    description: 'deactivate and delete the provisioner-made authorization server',
+  }),
+  step({
+    name: 'RemoveOktaApp',
+    resultKey: 'removed.RemoveOktaApp',
+    access: ['okta-token'],
+    description: 'deactivate and delete the provisioner-made app',
+  }),
+  step({
+    name: 'RemoveSecrets',
+    resultKey: 'removed.RemoveSecrets',
+    access: ['managed-secrets'],
+    description: 'delete the client secret and the Kong baseline',
+  }),
+];
 
 /** Which handler a Task state runs (state names are unique; handlers can serve several states). */
 export function handlerNameForState(stateName: string): string {
   return (Object.values(FINALIZE_STATES) as string[]).includes(stateName) ? FINALIZE : stateName;
 }
 
-/** Every handler the state machine needs a function for. */
+/** Every handler the state machines need a function for. */
 export function allHandlerNames(): string[] {
-  return [...forwardSteps().map((s) => s.name), ...undoSteps.map((u) => u.name), FINALIZE];
+  return [
+    ...forwardSteps().map((s) => s.name),
+    ...undoSteps.map((u) => u.name),
+    ...teardownFlow.map((s) => s.name),
+    FINALIZE,
+  ];
+}
+
+/** Task states whose progress a user sees (every state that runs a handler). */
+export function isTaskState(name: string): boolean {
+  return allHandlerNames().includes(name) || (Object.values(FINALIZE_STATES) as string[]).includes(name);
 }

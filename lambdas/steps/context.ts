@@ -6,12 +6,15 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KongClient } from '../clients/kong';
 import { OktaClient } from '../clients/okta';
 import { SecretStore } from '../clients/secrets';
+import { RequestStore } from '../clients/requests';
 import { PermanentError, RateLimitedError } from '../core/errors';
 
 export interface StepContext {
   okta: OktaClient;
   kong: KongClient;
   secrets: SecretStore;
+  /** The request log and workspace lock; absent where runs are not recorded (workflow tests). */
+  requests?: RequestStore;
   /** Waits before a rate-limited call is handed back for retry; replaceable in tests. */
   sleep(ms: number): Promise<void>;
   /** Milliseconds this invocation may still run (Lambda context), when known. */
@@ -68,6 +71,7 @@ export async function contextFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     okta: needsOkta ? await okta() : unavailable<OktaClient>('Okta', 'OKTA_ORG_URL'),
     kong: needsKong ? await kong() : unavailable<KongClient>('Kong', 'KONG_ADMIN_URL'),
     secrets,
+    ...(env.REQUESTS_TABLE ? { requests: new RequestStore({ tableName: env.REQUESTS_TABLE }) } : {}),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

@@ -14,13 +14,22 @@ import {
   requireResource,
   rollbackSnapshotName,
 } from './scope';
-import type { WorkflowState } from './state';
+import type { UndoResult, WorkflowState } from './state';
 
-export type Outcome = 'SUCCEEDED' | 'FAILED' | 'PLANNED';
+export type Outcome = 'SUCCEEDED' | 'FAILED' | 'PLANNED' | 'TORN_DOWN' | 'TEARDOWN_FAILED';
 
 export interface FinalizeInput {
   outcome: Outcome;
   state: WorkflowState;
+}
+
+export interface TornDownOutput {
+  status: 'SUCCEEDED';
+  requestId: string;
+  workspace: string;
+  environment: string;
+  removed: string[];
+  leftAlone: Array<{ id: string; reason: string }>;
 }
 
 export interface SucceededOutput {
@@ -51,7 +60,7 @@ export interface PlannedOutput {
   plan: Plan;
 }
 
-export type FinalOutput = SucceededOutput | FailedOutput | PlannedOutput;
+export type FinalOutput = SucceededOutput | FailedOutput | PlannedOutput | TornDownOutput;
 
 /** Step Functions gives a Lambda failure's Cause as JSON {errorType, errorMessage, trace}; keep name + message. */
 export function describeFailure(failure: WorkflowState['failure']): { name: string; message: string } {
@@ -101,7 +110,7 @@ async function keepBaseline(state: WorkflowState, { secrets }: StepContext): Pro
   await secrets.deleteOwned(rollbackArn, state.requestId);
 }
 
-export async function finalize({ outcome, state }: FinalizeInput, ctx: StepContext): Promise<FinalOutput> {
+async function decide({ outcome, state }: FinalizeInput, ctx: StepContext): Promise<FinalOutput> {
   if (outcome === 'PLANNED') {
     const portal = requireResource(state.resources.portal, 'portal');
     const inputs = requireResource(state.resources.oktaInputs, 'oktaInputs');
@@ -147,7 +156,21 @@ export async function finalize({ outcome, state }: FinalizeInput, ctx: StepConte
     return output;
   }
 
-  const leftovers = leftoversOf(state);
+  if (outcome === 'TORN_DOWN') {
+    const results = Object.values(
+      (state.resources as { removed?: Record<string, UndoResult> }).removed ?? {},
+    );
+    return {
+      status: 'SUCCEEDED',
+      requestId: state.requestId,
+      workspace: state.request.workspace,
+      environment: state.request.environment,
+      removed: results.flatMap((r) => r.removed),
+      leftAlone: results.flatMap((r) => r.leftAlone),
+    };
+  }
+
+  const leftovers = outcome === 'TEARDOWN_FAILED' ? [] : leftoversOf(state);
   const status = leftovers.length ? 'CLEANUP_INCOMPLETE' : 'FAILED';
   const body = {
     status,
@@ -162,4 +185,31 @@ export async function finalize({ outcome, state }: FinalizeInput, ctx: StepConte
     leftovers,
   });
   return { ...body, cause: JSON.stringify(body) };
+}
+
+/** Records the outcome in the request log and frees the workspace for the next request. */
+export async function finalize(input: FinalizeInput, ctx: StepContext): Promise<FinalOutput> {
+  const output = await decide(input, ctx);
+  const { requests } = ctx;
+  if (requests) {
+    const { state } = input;
+    if (output.status === 'SUCCEEDED' || output.status === 'PLANNED') {
+      const { status, ...outputs } = output;
+      await requests.update(state.requestId, { status, outputs });
+    } else {
+      await requests.update(state.requestId, {
+        status: output.status,
+        error: output.error,
+        leftovers: output.leftovers,
+      });
+    }
+    const scope = { environment: state.request?.environment, workspace: state.request?.workspace };
+    if (typeof scope.environment === 'string' && typeof scope.workspace === 'string') {
+      await requests.releaseLock(
+        { environment: scope.environment, workspace: scope.workspace },
+        state.requestId,
+      );
+    }
+  }
+  return output;
 }

@@ -17,6 +17,14 @@ import { resolveOktaInputs } from './okta-inputs';
 import { deletePortalSnapshot, resolvePortal } from './portal';
 import { configurePortal, revertPortal, verifyPortal } from './portal-auth';
 import type { WorkflowState } from './state';
+import {
+  removeAuthServer,
+  removeOktaApp,
+  removeSecrets,
+  restorePortal,
+  validateTeardown,
+  type TeardownState,
+} from './teardown';
 import { validatePlan } from './validate-plan';
 
 type Handler = (input: unknown, ctx: StepContext) => Promise<unknown>;
@@ -44,6 +52,11 @@ export const handlers: Readonly<Record<string, Handler>> = {
   DeleteOktaApp: onState(deleteOktaApp),
   DeleteClientSecret: onState(deleteClientSecret),
   DeletePortalSnapshot: onState(deletePortalSnapshot),
+  ValidateTeardown: (input) => validateTeardown(input as { requestId?: unknown; request?: unknown }),
+  RestorePortal: (input, ctx) => restorePortal(input as TeardownState, ctx),
+  RemoveAuthServer: (input, ctx) => removeAuthServer(input as TeardownState, ctx),
+  RemoveOktaApp: (input, ctx) => removeOktaApp(input as TeardownState, ctx),
+  RemoveSecrets: (input, ctx) => removeSecrets(input as TeardownState, ctx),
   Finalize: (input, ctx) => finalize(input as FinalizeInput, ctx),
 };
 

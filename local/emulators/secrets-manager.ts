@@ -7,87 +7,25 @@
  * message ever contains a value.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  AwsError,
+  camel,
+  compact,
+  epochSeconds,
+  isObj,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  requiredString,
+  startAwsJsonServer,
+  stringList,
+  type Obj,
+  type Operation,
+} from './aws-json';
 
 // ---------------------------------------------------------------------------------------------
-// Wire protocol
+// Input checks specific to Secrets Manager (the generic ones live in aws-json.ts)
 // ---------------------------------------------------------------------------------------------
-
-/** An error as AWS sends it: HTTP 400, `x-amzn-errortype` header, `{__type, message}` body. */
-class AwsError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-const TARGET_PREFIX = 'secretsmanager.';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function reply(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res
-    .writeHead(status, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID(), ...headers })
-    .end(JSON.stringify(body));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Input checks (AWS reports missing members with the member name in camelCase)
-// ---------------------------------------------------------------------------------------------
-
-const camel = (member: string) => member.charAt(0).toLowerCase() + member.slice(1);
-
-function optionalString(input: Obj, member: string): string | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw new AwsError('ValidationException', `Value at '${camel(member)}' must be a string`);
-  return value;
-}
-
-function requiredString(input: Obj, member: string): string {
-  const value = optionalString(input, member);
-  if (value === undefined) {
-    throw new AwsError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${camel(member)}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  return value;
-}
-
-function optionalBoolean(input: Obj, member: string): boolean | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean')
-    throw new AwsError('ValidationException', `Value at '${camel(member)}' must be a boolean`);
-  return value;
-}
-
-function optionalInteger(input: Obj, member: string): number | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new AwsError('ValidationException', `Value at '${camel(member)}' must be an integer`);
-  }
-  return value;
-}
 
 interface Tag {
   Key: string;
@@ -107,15 +45,6 @@ function tagsOf(input: Obj, member: string): Tag[] | undefined {
     );
   }
   return value.map((t: Obj) => ({ Key: t.Key as string, Value: (t.Value as string | undefined) ?? '' }));
-}
-
-function stringList(input: Obj, member: string): string[] | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new AwsError('ValidationException', `Value at '${camel(member)}' must be a list of strings`);
-  }
-  return value as string[];
 }
 
 /** SecretString or SecretBinary (base64 on the wire), never both. */
@@ -189,7 +118,7 @@ function arnFor(region: string, name: string): string {
 }
 
 /** JSON 1.1 timestamps are epoch seconds. */
-const epoch = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+const epoch = epochSeconds;
 
 const sameValue = (a: SecretValue, b: SecretValue | undefined) =>
   a.string === b?.string && a.binary === b?.binary;
@@ -312,7 +241,7 @@ function summary(secret: Secret): Obj {
     Tags: secret.tags.length > 0 ? secret.tags.map((t) => ({ ...t })) : undefined,
     CreatedDate: epoch(secret.created),
   };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+  return compact(out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,8 +331,6 @@ function matches(secret: Secret, filter: Filter, region: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Operations
 // ---------------------------------------------------------------------------------------------
-
-type Operation = (input: Obj) => Obj;
 
 function operations(store: SecretStore): Record<string, Operation> {
   return {
@@ -652,51 +579,16 @@ export async function startSecretsManagerEmulator(
   options: { port?: number; host?: string; region?: string } = {},
 ): Promise<SecretsManagerEmulator> {
   const store = new SecretStore(options.region ?? 'us-east-1');
-  const ops = operations(store);
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = await readBody(req);
-    try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.startsWith(TARGET_PREFIX)
-        ? ops[target.slice(TARGET_PREFIX.length)]
-        : undefined;
-      if (req.method !== 'POST' || !operation) {
-        throw new AwsError(
-          'UnknownOperationException',
-          `${target || 'a request without X-Amz-Target'} is not supported here`,
-        );
-      }
-      let input: unknown;
-      try {
-        input = raw.length > 0 ? JSON.parse(raw) : {};
-      } catch {
-        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
-      }
-      if (!isObj(input))
-        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
-      reply(res, 200, operation(input));
-    } catch (err) {
-      if (!(err instanceof AwsError)) throw err;
-      reply(res, 400, { __type: err.type, message: err.message }, { 'x-amzn-errortype': err.type });
-    }
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      // Only the error's class name goes out: a message could quote request content.
-      const type = err instanceof Error ? err.name : 'Error';
-      if (!res.headersSent)
-        reply(res, 500, { __type: 'InternalServiceError', message: `emulator failure (${type})` });
-    });
+  const server = await startAwsJsonServer({
+    protocol: '1.1',
+    targetPrefix: 'secretsmanager',
+    operations: operations(store),
+    port: options.port,
+    host: options.host,
   });
-  server.keepAliveTimeout = 1000;
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://${host}:${port}`,
+    url: server.url,
     state: {
       secrets: () =>
         store.all().map((s) => {
@@ -710,10 +602,6 @@ export async function startSecretsManagerEmulator(
           };
         }),
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => server.close(),
   };
 }

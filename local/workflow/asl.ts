@@ -50,10 +50,10 @@ export function aslOf(stack: Stack, stateMachine: sfn.StateMachine): AslDefiniti
   return JSON.parse(flatten(stack.resolve(cfn.definitionString) as Resolved)) as AslDefinition;
 }
 
-let cached: AslDefinition | undefined;
+let cached: { provisioning: AslDefinition; teardown: AslDefinition } | undefined;
 
-/** The provisioning workflow's ASL, built once per process. */
-export function provisioningAsl(): AslDefinition {
+/** Both state machines' ASL, built once per process. */
+function definitions(): { provisioning: AslDefinition; teardown: AslDefinition } {
   if (cached) return cached;
   // Bundling only matters for deployment; skip it so this works in tests and `npm start` alike.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -66,9 +66,15 @@ export function provisioningAsl(): AslDefinition {
       kongTokenSecretName: 'local/kong',
     },
   });
-  cached = aslOf(stack, stack.workflow.stateMachine);
+  cached = {
+    provisioning: aslOf(stack, stack.workflow.stateMachine),
+    teardown: aslOf(stack, stack.teardown.stateMachine),
+  };
   return cached;
 }
+
+export const provisioningAsl = (): AslDefinition => definitions().provisioning;
+export const teardownAsl = (): AslDefinition => definitions().teardown;
 
 /** Every Task state, at any depth (Parallel branches included). */
 export function taskStateNames(definition: AslDefinition): string[] {

@@ -34,12 +34,28 @@ export interface ExecutionEvent {
   Error?: string;
   Cause?: unknown;
   retry?: { attempt: number };
+  /** The Map or Parallel state of a MapIteration... or ParallelBranch... event. */
+  parentState?: { name: string; type: string; input: unknown };
+  /** The Map iteration an event belongs to. */
+  index?: number;
 }
 
 export interface LocalRunOptions {
   /** Replace every retry wait (ms); 0 makes retries instant in tests. Real backoff when omitted. */
   retryDelayMs?: number;
   definition?: AslDefinition;
+  /** Called with every event as it happens (the Step Functions emulator builds its history from them). */
+  onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * Task state name -> handler, used instead of the registry's handler for that state (tests that
+   * run hand-written definitions with stub handlers).
+   */
+  handlers?: Readonly<Record<string, (input: JsonValue) => Promise<JsonValue> | JsonValue>>;
+  /**
+   * Aborting stops the execution before its next state; `runLocally` then rejects with
+   * aws-local-stepfunctions' ExecutionAbortedError (a Task already running finishes in the background).
+   */
+  signal?: AbortSignal;
 }
 
 export interface LocalExecution {
@@ -53,28 +69,53 @@ export interface LocalExecution {
 /** JSON in, JSON out: handlers see exactly what a Lambda would receive over the wire. */
 const viaJson = <T>(value: T): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
 
+/**
+ * Building a StateMachine validates the definition, which takes 0.2-1 s; `run` keeps all its
+ * state per execution, so one validated machine per definition serves every run.
+ * Definitions are treated as immutable once run.
+ */
+const machines = new WeakMap<AslDefinition, StateMachine>();
+function machineFor(definition: AslDefinition): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
 export async function runLocally(
   input: JsonValue,
   ctx: StepContext,
   options: LocalRunOptions = {},
 ): Promise<LocalExecution> {
   const definition = options.definition ?? provisioningAsl();
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const machine = machineFor(definition);
   const taskResourceLocalHandlers = Object.fromEntries(
-    taskStateNames(definition).map((name) => [
-      name,
-      async (stateInput: JsonValue) => viaJson(await runStep(handlerNameForState(name), stateInput, ctx)),
-    ]),
+    taskStateNames(definition).map((name) => {
+      const stub = options.handlers?.[name];
+      return [
+        name,
+        async (stateInput: JsonValue) =>
+          viaJson(await (stub ? stub(stateInput) : runStep(handlerNameForState(name), stateInput, ctx))),
+      ];
+    }),
   );
   const retryIntervalOverrides =
     options.retryDelayMs === undefined
       ? undefined
       : Object.fromEntries(retryingStateNames(definition).map((n) => [n, options.retryDelayMs as number]));
   const execution = machine.run(input, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } });
+  const abort = () => execution.abort();
+  if (options.signal?.aborted) abort();
+  else options.signal?.addEventListener('abort', abort, { once: true });
 
   const events: ExecutionEvent[] = [];
   const collecting = (async () => {
-    for await (const event of execution.eventLogs) events.push(event as ExecutionEvent);
+    for await (const event of execution.eventLogs) {
+      events.push(event as ExecutionEvent);
+      options.onEvent?.(event as ExecutionEvent);
+    }
   })();
   try {
     const output = (await execution.result) as JsonValue;
@@ -90,5 +131,7 @@ export async function runLocally(
       cause: typeof failed?.Cause === 'string' ? failed.Cause : JSON.stringify(failed?.Cause ?? err.message),
       events,
     };
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * What the API handlers need, built once per container from the environment: the request log
+ * and lock, Step Functions, and the two state machines' ARNs.
+ */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { RequestStore } from '../clients/requests';
+import { PermanentError } from '../core/errors';
+
+export interface ApiDeps {
+  requests: RequestStore;
+  sfn: SFNClient;
+  stateMachines: { provision: string; teardown: string };
+  /** How long a workspace lock lives if its run never releases it (crashed, killed). */
+  lockTtlSeconds: number;
+  now(): Date;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new PermanentError(`Configuration error: environment variable ${name} is not set`);
+  return value;
+}
+
+let cached: ApiDeps | undefined;
+
+export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
+  cached ??= {
+    requests: new RequestStore({ tableName: required(env, 'REQUESTS_TABLE') }),
+    sfn: new SFNClient({}),
+    stateMachines: {
+      provision: required(env, 'PROVISIONING_STATE_MACHINE_ARN'),
+      teardown: required(env, 'TEARDOWN_STATE_MACHINE_ARN'),
+    },
+    // The provisioning state machine times out after 2 h; a lock outliving that is stale.
+    lockTtlSeconds: Number(env.LOCK_TTL_SECONDS ?? 3 * 3600),
+    now: () => new Date(),
+  };
+  return cached;
+}

@@ -1,0 +1,103 @@
+/**
+ * GET /provisionings/{id}: the status of a run, with per-step progress read from its execution
+ * history, its outputs (issuer, client id, portal URL, secret ARN - never a secret value), and who
+ * asked and from where. The request record is authoritative once the run has finalized; until
+ * then the execution says where it is.
+ */
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent as SfnHistoryEvent,
+} from '@aws-sdk/client-sfn';
+import type { RequestRecord } from '../clients/requests';
+import { stepProgress, type HistoryEvent, type StepProgress } from '../core/progress';
+import { isTaskState } from '../steps/catalogue';
+import { depsFromEnv, type ApiDeps } from './deps';
+import { NotFoundError, json, respond, type ApiEvent, type ApiResult } from './http';
+import { statusUrl } from './start-run';
+
+const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CLEANUP_INCOMPLETE', 'PLANNED']);
+
+async function history(deps: ApiDeps, executionArn: string): Promise<SfnHistoryEvent[]> {
+  const events: SfnHistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        nextToken,
+        maxResults: 1000,
+        includeExecutionData: false,
+      }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** The status an unfinished record has, judged from the execution itself. */
+function statusFromExecution(execution: {
+  status?: string;
+  error?: string;
+  output?: string;
+}): RequestRecord['status'] {
+  switch (execution.status) {
+    case 'SUCCEEDED': {
+      const output = JSON.parse(execution.output ?? '{}') as { status?: string };
+      return output.status === 'PLANNED' ? 'PLANNED' : 'SUCCEEDED';
+    }
+    case 'FAILED':
+      return execution.error === 'CleanupIncomplete' ? 'CLEANUP_INCOMPLETE' : 'FAILED';
+    // Timed out or stopped: the rollback never ran, so something may be left behind.
+    case 'TIMED_OUT':
+    case 'ABORTED':
+      return 'CLEANUP_INCOMPLETE';
+    default:
+      return 'RUNNING';
+  }
+}
+
+export function view(record: RequestRecord, steps: StepProgress[], status: RequestRecord['status']) {
+  const outputs = record.outputs ?? {};
+  const { plan, ...rest } = outputs as { plan?: unknown };
+  return {
+    id: record.id,
+    kind: record.kind,
+    status: status === 'PENDING' ? 'RUNNING' : status,
+    workspace: record.workspace,
+    environment: record.environment,
+    dryRun: record.dryRun,
+    requestedBy: record.requestedBy,
+    source: record.source,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    statusUrl: statusUrl(record.id),
+    steps,
+    ...(Object.keys(rest).length ? { outputs: rest } : {}),
+    ...(plan !== undefined ? { plan } : {}),
+    ...(record.error ? { error: record.error } : {}),
+    ...(record.leftovers?.length ? { leftovers: record.leftovers } : {}),
+  };
+}
+
+export async function getProvisioning(event: ApiEvent, deps: ApiDeps): Promise<ApiResult> {
+  return respond(async () => {
+    const id = event.pathParameters?.id ?? '';
+    const record = /^[A-Za-z0-9_-]{1,80}$/.test(id) ? await deps.requests.get(id) : undefined;
+    if (!record) throw new NotFoundError(`No request with id '${id}'`);
+    let steps: StepProgress[] = [];
+    let status = record.status;
+    if (record.executionArn) {
+      steps = stepProgress((await history(deps, record.executionArn)) as HistoryEvent[], isTaskState);
+      if (!FINAL.has(record.status)) {
+        status = statusFromExecution(
+          await deps.sfn.send(new DescribeExecutionCommand({ executionArn: record.executionArn })),
+        );
+      }
+    }
+    return json(200, view(record, steps, status));
+  });
+}
+
+export const handler = (event: ApiEvent): Promise<ApiResult> => getProvisioning(event, depsFromEnv());

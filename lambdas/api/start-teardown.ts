@@ -1,0 +1,46 @@
+/** DELETE /workspaces/{workspace}/portal?environment=: remove what the provisioner made there. */
+import { ValidationError } from '../core/errors';
+import { parseTeardownRequest } from '../core/request';
+import { depsFromEnv, type ApiDeps } from './deps';
+import { callerOf, json, parseJsonBody, respond, type ApiEvent, type ApiResult } from './http';
+import { startRun, statusUrl } from './start-run';
+
+export async function startTeardown(event: ApiEvent, deps: ApiDeps): Promise<ApiResult> {
+  return respond(async () => {
+    const caller = callerOf(event);
+    const body = parseJsonBody(event);
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw ValidationError.of([
+        { field: '', reason: 'the request body, when given, must be a JSON object' },
+      ]);
+    }
+    const request = parseTeardownRequest({
+      requestedBy: caller.principal,
+      ...(body as Record<string, unknown> | undefined),
+      workspace: event.pathParameters?.workspace,
+      environment:
+        event.queryStringParameters?.environment ??
+        (body as { environment?: unknown } | undefined)?.environment,
+    });
+    const accepted = await startRun(deps, {
+      kind: 'teardown',
+      scope: { workspace: request.workspace, environment: request.environment },
+      request,
+      requestedBy: request.requestedBy,
+      source: {
+        channel: 'api',
+        principal: caller.principal,
+        sourceIp: caller.sourceIp,
+        userAgent: caller.userAgent,
+      },
+      dryRun: false,
+    });
+    return json(
+      202,
+      { id: accepted.id, status: accepted.status, statusUrl: statusUrl(accepted.id) },
+      { Location: statusUrl(accepted.id) },
+    );
+  });
+}
+
+export const handler = (event: ApiEvent): Promise<ApiResult> => startTeardown(event, depsFromEnv());

@@ -1,0 +1,179 @@
+/**
+ * The front door: an API Gateway REST API with IAM (SigV4) authorization on every self-service
+ * route, request validation at the gateway (and again in the handlers), throttling, access logs,
+ * tracing, and no CORS. One Lambda per route, each allowed exactly what its route needs.
+ */
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { provisioningRequestSchema, teardownRequestSchema } from '../lambdas/core/request';
+import type { RequestsTable } from './requests-table';
+import { StepFunction, type StepFunctionProps } from './step-function';
+
+export interface ProvisioningApiProps {
+  requests: RequestsTable;
+  provisioning: sfn.StateMachine;
+  teardown: sfn.StateMachine;
+  functionDefaults: Omit<StepFunctionProps, 'stepName' | 'access' | 'entry' | 'environment'>;
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+const API_DIR = path.join(__dirname, '../lambdas/api');
+
+/** API Gateway models are JSON Schema draft 4: generated from the same zod schema the handler uses. */
+function modelSchema(schema: z.ZodType): apigw.JsonSchema {
+  const generated = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-4',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  delete generated.$schema;
+  return { schema: apigw.JsonSchemaVersion.DRAFT4, ...(generated as apigw.JsonSchema) };
+}
+
+export class ProvisioningApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProvisioningApiProps) {
+    super(scope, id);
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    const throttle = props.throttle ?? { rateLimit: 10, burstLimit: 20 };
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: 'kong-portal-provisioner',
+      description: 'Kong Developer Portals with Okta SSO, on request',
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Request bodies are not secret, but keep execution data out of logs on principle.
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+      },
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+    });
+
+    const env = {
+      REQUESTS_TABLE: props.requests.table.tableName,
+      PROVISIONING_STATE_MACHINE_ARN: props.provisioning.stateMachineArn,
+      TEARDOWN_STATE_MACHINE_ARN: props.teardown.stateMachineArn,
+    };
+    const fn = (name: string, file: string) =>
+      new StepFunction(this, name, {
+        ...props.functionDefaults,
+        stepName: name,
+        access: [],
+        entry: path.join(API_DIR, file),
+        environment: env,
+      });
+
+    const start = fn('StartProvisioning', 'start-provisioning.ts');
+    const teardown = fn('StartTeardown', 'start-teardown.ts');
+    const status = fn('GetProvisioning', 'get-provisioning.ts');
+    const list = fn('ListProvisionings', 'list-provisionings.ts');
+
+    for (const f of [start, teardown]) {
+      props.requests.grantReadWrite(f.role);
+      props.provisioning.grantStartExecution(f.role);
+      props.teardown.grantStartExecution(f.role);
+    }
+    props.requests.grantRead(list.role);
+    props.requests.grantRead(status.role);
+    for (const machine of [props.provisioning, props.teardown]) {
+      status.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [executionArnPattern(machine)],
+        }),
+      );
+      const name = Stack.of(this).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
+      Validations.of(status).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${name}.Name>:*]`,
+        reason:
+          'Reading the status of any execution of this one state machine: execution names are request ids, unknown in advance',
+      });
+    }
+
+    const validator = new apigw.RequestValidator(this, 'Validator', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const model = (name: string, schema: z.ZodType) =>
+      this.api.addModel(name, {
+        contentType: 'application/json',
+        modelName: name,
+        schema: modelSchema(schema),
+      });
+    const provisioningModel = model('ProvisioningRequest', provisioningRequestSchema);
+    const teardownModel = model('TeardownRequest', teardownRequestSchema.partial());
+
+    const provisionings = this.api.root.addResource('provisionings');
+    provisionings.addMethod('POST', new apigw.LambdaIntegration(start.fn), {
+      requestValidator: validator,
+      requestModels: { 'application/json': provisioningModel },
+      requestParameters: { 'method.request.header.Idempotency-Key': false },
+    });
+    provisionings.addMethod('GET', new apigw.LambdaIntegration(list.fn), {
+      requestValidator: validator,
+      requestParameters: {
+        'method.request.querystring.workspace': false,
+        'method.request.querystring.environment': false,
+        'method.request.querystring.limit': false,
+        'method.request.querystring.next': false,
+      },
+    });
+    provisionings.addResource('{id}').addMethod('GET', new apigw.LambdaIntegration(status.fn), {
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.id': true },
+    });
+    this.api.root
+      .addResource('workspaces')
+      .addResource('{workspace}')
+      .addResource('portal')
+      .addMethod('DELETE', new apigw.LambdaIntegration(teardown.fn), {
+        requestValidator: validator,
+        requestModels: { 'application/json': teardownModel },
+        requestParameters: {
+          'method.request.path.workspace': true,
+          'method.request.querystring.environment': true,
+        },
+      });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Every route requires IAM (SigV4) authorization and is throttled; a WAF web ACL is an organisation-level choice, attachable without code changes',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Self-service callers are AWS principals authorized with IAM (SigV4), not Cognito users',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway needs to write execution logs; AWS maintains its narrow policy',
+    });
+  }
+}
+
+function executionArnPattern(machine: sfn.StateMachine): string {
+  return Stack.of(machine).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machine.stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
