@@ -1,34 +1,70 @@
 /**
- * `npm start`: the local stack on loopback, no AWS account needed. Today it runs the built-in
- * Okta and Kong sandboxes and the Secrets Manager emulator (the equipment the clients and tests
- * use); the workflow and the HTTP API join it in later issues.
+ * `npm start`: the whole service on loopback with no AWS account. Prints where everything is and
+ * an example to paste; Ctrl-C stops it cleanly. History (requests, executions) is kept in
+ * LOCAL_DATA_DIR; the sandboxes start fresh each time, like a new Okta org and Kong node.
  */
-import { startKongSandbox } from './sandboxes/kong';
-import { startOktaSandbox } from './sandboxes/okta';
-import { startSecretsManagerEmulator } from './emulators/secrets-manager';
+import * as path from 'node:path';
+import { startLocalStack } from './stack';
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+function realService<T>(
+  url: string | undefined,
+  token: string | undefined,
+  make: (url: string, token: string) => T,
+  names: string,
+): T | undefined {
+  if (!url && !token) return undefined;
+  if (!url || !token)
+    throw new Error(`Set both ${names} to use a real service, or neither to use the built-in sandbox`);
+  return make(url, token);
+}
 
 async function main(): Promise<void> {
-  const okta = await startOktaSandbox({ port: port('OKTA_SANDBOX_PORT', 8180) });
-  const kong = await startKongSandbox({ port: port('KONG_SANDBOX_PORT', 8101) });
-  const secrets = await startSecretsManagerEmulator({ port: port('SECRETS_MANAGER_PORT', 4584) });
-  kong.control.addWorkspace('team-a');
+  const env = process.env;
+  // Node 20 is supported today; the SDK's notice about its future releases is noise here.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const okta = realService(
+    env.OKTA_ORG_URL,
+    env.OKTA_API_TOKEN,
+    (orgUrl, token) => ({ orgUrl, token }),
+    'OKTA_ORG_URL and OKTA_API_TOKEN',
+  );
+  const kong = realService(
+    env.KONG_ADMIN_URL,
+    env.KONG_ADMIN_TOKEN,
+    (adminUrl, token) => ({ adminUrl, token }),
+    'KONG_ADMIN_URL and KONG_ADMIN_TOKEN',
+  );
+  const dataDir = path.resolve(env.LOCAL_DATA_DIR ?? '.local');
+  const stack = await startLocalStack({ port: Number(env.PORT ?? 3000), dataDir, okta, kong });
+  const api = stack.apiUrl;
 
-  console.log(`kong-portal-provisioner local sandboxes are up (Ctrl-C to stop)
+  console.log(`
+kong-portal-provisioner is running locally (Ctrl-C to stop)
 
-  Okta sandbox           ${okta.url}   token: SSWS ${okta.token}
-  Kong Admin sandbox     ${kong.url}   header: Kong-Admin-Token: ${kong.token}
-  Secrets Manager        ${secrets.url}   (AWS_ENDPOINT_URL_SECRETS_MANAGER)
+  API               ${api}
+  Okta              ${stack.oktaUrl}${stack.oktaSandbox ? `   (built-in sandbox, token: ${stack.oktaSandbox.token})` : ''}
+  Kong Admin API    ${stack.kongUrl}${stack.kongSandbox ? `   (built-in sandbox, Kong-Admin-Token: ${stack.kongSandbox.token})` : ''}
+  Data              ${dataDir}
 
-Try:
-  curl -s -H 'Authorization: SSWS ${okta.token}' ${okta.url}/api/v1/groups
-  curl -s -H 'Kong-Admin-Token: ${kong.token}' ${kong.url}/team-a/kong
-  curl -s -H 'Kong-Admin-Token: ${kong.token}' ${kong.url}/workspaces/team-a
+Provision the Dev Portal of the '${stack.kongSandbox ? 'default' : '<workspace>'}' workspace with Okta sign-in for everyone:
+
+  curl -s -X POST ${api}/provisionings -H 'Content-Type: application/json' \\
+    -d '{"workspace":"default","environment":"dev","oktaGroups":["Everyone"]}'
+
+Then follow it (use the id from the answer), or do both with the CLI:
+
+  curl -s ${api}/provisionings/<id>
+  npx kong-portal-provisioner provision --workspace default --environment dev --group Everyone --wait
+
+Preview without changing anything: add "dryRun": true. Tear down: curl -s -X DELETE '${api}/workspaces/default/portal?environment=dev'
 `);
 
+  let stopping = false;
   const stop = async () => {
-    await Promise.all([okta.close(), kong.close(), secrets.close()]);
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping...');
+    await stack.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
@@ -36,6 +72,8 @@ Try:
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(
+    `kong-portal-provisioner could not start: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

@@ -21,10 +21,8 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-let cached: ApiDeps | undefined;
-
-export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
-  cached ??= {
+export function buildApiDeps(env: NodeJS.ProcessEnv = process.env): ApiDeps {
+  return {
     requests: new RequestStore({ tableName: required(env, 'REQUESTS_TABLE') }),
     sfn: new SFNClient({}),
     stateMachines: {
@@ -35,5 +33,12 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
     lockTtlSeconds: Number(env.LOCK_TTL_SECONDS ?? 3 * 3600),
     now: () => new Date(),
   };
+}
+
+let cached: ApiDeps | undefined;
+
+/** One set per Lambda container, reused by warm invocations. */
+export function depsFromEnv(): ApiDeps {
+  cached ??= buildApiDeps();
   return cached;
 }

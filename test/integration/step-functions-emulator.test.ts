@@ -31,6 +31,17 @@ import {
 import type { AslDefinition } from '../../local/workflow/asl';
 import { runLocally, type JsonValue, type LocalRunOptions } from '../../local/workflow/runner';
 
+const realSetTimeout = global.setTimeout;
+const long: string[] = [];
+(global as { setTimeout: unknown }).setTimeout = ((fn: () => void, ms?: number, ...a: unknown[]) => {
+  if ((ms ?? 0) >= 5000) long.push(`${ms} ${new Error().stack}`);
+  return realSetTimeout(fn, ms, ...a);
+}) as unknown;
+const realSetInterval = global.setInterval;
+(global as { setInterval: unknown }).setInterval = ((fn: () => void, ms?: number, ...a: unknown[]) => {
+  long.push(`interval ${ms} ${new Error().stack}`);
+  return realSetInterval(fn, ms, ...a);
+}) as unknown;
 // ---------------------------------------------------------------------------------------------
 // Hand-written state machines with stub handlers
 // ---------------------------------------------------------------------------------------------
@@ -153,6 +164,7 @@ afterAll(async () => {
   releaseAll();
   clients.forEach((c) => c.destroy());
   await emulator.close();
+  process.stderr.write('LONG ' + long.join('\n----\n') + '\n');
 });
 
 async function errorOf(
