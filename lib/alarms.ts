@@ -2,7 +2,8 @@
  * The alarms an operator needs: executions that failed or timed out, and - the one that means
  * something was left behind - rollbacks that could not finish (CleanupIncomplete).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -27,12 +28,32 @@ export class WorkflowAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
 
+  /**
+   * CloudWatch can only publish to an encrypted topic if the key policy lets it use the key; the
+   * AWS managed SNS key's policy cannot be changed, so the topic gets a key of its own.
+   */
+  private topicKey(): kms.Key {
+    const key = new kms.Key(this, 'TopicKey', {
+      enableKeyRotation: true,
+      description: 'kong-portal-provisioner alarm topic',
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return key;
+  }
+
   constructor(scope: Construct, id: string, props: WorkflowAlarmsProps) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'kong-portal-provisioner alarms',
       enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: this.topicKey(),
     });
 
     new logs.MetricFilter(this, 'CleanupIncompleteFilter', {

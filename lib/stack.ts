@@ -52,6 +52,14 @@ export class ProvisioningStack extends Stack {
   constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
     super(scope, id, props);
     const { config } = props;
+    for (const name of [config.oktaTokenSecretName, config.kongTokenSecretName]) {
+      // The steps may write and delete under the product prefix: API tokens must live elsewhere.
+      if (name.startsWith(`${PRODUCT}/`)) {
+        throw new Error(
+          `Token secret '${name}' must not be under '${PRODUCT}/', where the workflow manages its own secrets`,
+        );
+      }
+    }
     const oktaTokenSecret = secretsmanager.Secret.fromSecretNameV2(
       this,
       'OktaToken',

@@ -77,7 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       REQUESTS_TABLE: TABLE,
       OKTA_ORG_URL: okta.orgUrl,
       KONG_ADMIN_URL: kong.adminUrl,
-      LOCK_TTL_SECONDS: String(options.lockTtlSeconds ?? 3 * 3600),
+      LOCK_TTL_SECONDS: String(options.lockTtlSeconds ?? 7 * 3600),
     });
     await ensureRequestsTable(new DynamoDBClient({}), TABLE);
 

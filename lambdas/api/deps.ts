@@ -29,8 +29,8 @@ export function buildApiDeps(env: NodeJS.ProcessEnv = process.env): ApiDeps {
       provision: required(env, 'PROVISIONING_STATE_MACHINE_ARN'),
       teardown: required(env, 'TEARDOWN_STATE_MACHINE_ARN'),
     },
-    // The provisioning state machine times out after 2 h; a lock outliving that is stale.
-    lockTtlSeconds: Number(env.LOCK_TTL_SECONDS ?? 3 * 3600),
+    // The provisioning state machine times out after 6 h; a lock outliving that is stale.
+    lockTtlSeconds: Number(env.LOCK_TTL_SECONDS ?? 7 * 3600),
     now: () => new Date(),
   };
 }

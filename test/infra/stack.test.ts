@@ -673,25 +673,22 @@ describe('IAM least privilege', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
-  // KNOWN DEFECT (see the infra report): remove `.failing` once fixed. The default cdk.json token names
-  // sit under `kong-portal-provisioner/`, the prefix every managed-secrets step may read, write and delete.
-  it.failing(
-    'keeps the API tokens out of reach of other steps with the default cdk.json secret names',
-    () => {
-      // Intent: the deployable default configuration is as least-privilege as the one above.
-      const context = (
-        JSON.parse(readFileSync(path.join(__dirname, '../../cdk.json'), 'utf8')) as {
-          context: Record<string, string>;
-        }
-      ).context;
-      const config: ProvisioningConfig = {
-        ...CONFIG,
-        oktaTokenSecretName: String(context.oktaTokenSecretName),
-        kongTokenSecretName: String(context.kongTokenSecretName),
-      };
-      expect(tokenAccessFindings(build(config).resources, config)).toEqual([]);
-    },
-  );
+  // The default cdk.json token names must sit outside `kong-portal-provisioner/`, the prefix every
+  // managed-secrets step may read, write and delete.
+  it('keeps the API tokens out of reach of other steps with the default cdk.json secret names', () => {
+    // Intent: the deployable default configuration is as least-privilege as the one above.
+    const context = (
+      JSON.parse(readFileSync(path.join(__dirname, '../../cdk.json'), 'utf8')) as {
+        context: Record<string, string>;
+      }
+    ).context;
+    const config: ProvisioningConfig = {
+      ...CONFIG,
+      oktaTokenSecretName: String(context.oktaTokenSecretName),
+      kongTokenSecretName: String(context.kongTokenSecretName),
+    };
+    expect(tokenAccessFindings(build(config).resources, config)).toEqual([]);
+  });
 });
 
 describe('alarms', () => {
@@ -754,9 +751,9 @@ describe('alarms', () => {
     }
   });
 
-  // KNOWN DEFECT (see the infra report): remove `.failing` once fixed. CloudWatch cannot publish to a
+  // CloudWatch cannot publish to a
   // topic encrypted with the AWS managed key alias/aws/sns: the alarms would never reach anyone.
-  it.failing('encrypt the topic with a customer managed key that lets CloudWatch use it', () => {
+  it('encrypts the topic with a customer managed key that lets CloudWatch use it', () => {
     // Intent: the encrypted topic still delivers alarm notifications.
     for (const id of topicIds) {
       const keyId = /^(?:getatt|ref):(\w+)/.exec(flat(resources[id ?? '']?.Properties?.KmsMasterKeyId))?.[1];

@@ -31,17 +31,6 @@ import {
 import type { AslDefinition } from '../../local/workflow/asl';
 import { runLocally, type JsonValue, type LocalRunOptions } from '../../local/workflow/runner';
 
-const realSetTimeout = global.setTimeout;
-const long: string[] = [];
-(global as { setTimeout: unknown }).setTimeout = ((fn: () => void, ms?: number, ...a: unknown[]) => {
-  if ((ms ?? 0) >= 5000) long.push(`${ms} ${new Error().stack}`);
-  return realSetTimeout(fn, ms, ...a);
-}) as unknown;
-const realSetInterval = global.setInterval;
-(global as { setInterval: unknown }).setInterval = ((fn: () => void, ms?: number, ...a: unknown[]) => {
-  long.push(`interval ${ms} ${new Error().stack}`);
-  return realSetInterval(fn, ms, ...a);
-}) as unknown;
 // ---------------------------------------------------------------------------------------------
 // Hand-written state machines with stub handlers
 // ---------------------------------------------------------------------------------------------
@@ -64,11 +53,18 @@ function host(
   };
 }
 
-/** Gates let a test hold an execution RUNNING for as long as it needs. */
-const gates = new Map<string, () => void>();
-const gate = (id: string) => new Promise<void>((resolve) => gates.set(id, resolve));
-const release = (id: string) => gates.get(id)?.();
-const releaseAll = () => [...gates.values()].forEach((open) => open());
+/**
+ * Gates let a test hold executions RUNNING for as long as it needs. Every waiter must be released
+ * in the end: a pending Task keeps aws-local-stepfunctions' 60 s task timer (and Jest) alive.
+ */
+const gates = new Map<string, Array<() => void>>();
+const gate = (id: string) =>
+  new Promise<void>((resolve) => gates.set(id, [...(gates.get(id) ?? []), resolve]));
+const release = (id: string) => {
+  gates.get(id)?.forEach((open) => open());
+  gates.delete(id);
+};
+const releaseAll = () => [...gates.keys()].forEach(release);
 
 const stepError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -164,7 +160,6 @@ afterAll(async () => {
   releaseAll();
   clients.forEach((c) => c.destroy());
   await emulator.close();
-  process.stderr.write('LONG ' + long.join('\n----\n') + '\n');
 });
 
 async function errorOf(
