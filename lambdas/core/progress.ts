@@ -79,7 +79,11 @@ export function stepProgress(
       open.push(step);
     } else if (ATTEMPT_TYPES.has(type)) {
       const current = open[open.length - 1];
-      if (current) current.attempts += 1;
+      if (current) {
+        current.attempts += 1;
+        // A new attempt after a failure: the step is running again (Step Functions retries it).
+        current.state = 'RUNNING';
+      }
     } else if (FAILURE_TYPES.has(type) || type.endsWith('Failed')) {
       const details = event.lambdaFunctionFailedEventDetails ?? event.taskFailedEventDetails;
       const current = open[open.length - 1];

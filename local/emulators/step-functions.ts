@@ -398,7 +398,12 @@ async function load(file: string): Promise<Execution[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const data = JSON.parse(raw) as DataFile;
+  let data: DataFile;
+  try {
+    data = JSON.parse(raw) as DataFile;
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON`, { cause: err });
+  }
   if (data.version !== 1 || !Array.isArray(data.executions)) {
     throw new Error(`${file} is not a Step Functions emulator data file`);
   }
@@ -422,6 +427,7 @@ function persister(file: string | undefined, snapshot: () => DataFile) {
           await mkdir(dirname(file), { recursive: true });
           await writeFile(temp, body);
           await rename(temp, file);
+          failure = undefined; // this snapshot supersedes whatever an earlier write failed to save
         } catch (err) {
           failure = err;
         }
@@ -518,10 +524,13 @@ export async function startStepFunctionsEmulator(
     run?.controller.abort();
   }
 
+  const executionArnOf = (machine: HostedStateMachine, name: string) =>
+    `arn:aws:states:${region}:${ACCOUNT}:execution:${machine.name}:${name}`;
+
   function begin(machine: HostedStateMachine, name: string, input: string, parsed: JsonValue): Execution {
     const now = Date.now();
     const execution: Execution = {
-      executionArn: `arn:aws:states:${region}:${ACCOUNT}:execution:${machine.name}:${name}`,
+      executionArn: executionArnOf(machine, name),
       stateMachineArn: machine.arn,
       name,
       status: 'RUNNING',
@@ -595,7 +604,7 @@ export async function startStepFunctionsEmulator(
           `Invalid State Machine Execution Input: '${err instanceof Error ? err.message : 'not JSON'}'`,
         );
       }
-      const arn = `arn:aws:states:${region}:${ACCOUNT}:execution:${machine.name}:${name}`;
+      const arn = executionArnOf(machine, name);
       const existing = executions.get(arn);
       if (existing) {
         // Standard workflows: the same name and input while it runs is the same request; a

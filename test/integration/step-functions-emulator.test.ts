@@ -169,7 +169,7 @@ async function errorOf(
     await promise;
   } catch (err) {
     if (err instanceof Error) return err;
-    throw new Error(`not an Error: ${String(err)}`);
+    throw new Error(`not an Error: ${String(err)}`, { cause: err });
   }
   throw new Error('expected the call to fail');
 }
