@@ -26,13 +26,17 @@ export interface ProvisioningApiProps {
 const API_DIR = path.join(__dirname, '../lambdas/api');
 
 /** API Gateway models are JSON Schema draft 4: generated from the same zod schema the handler uses. */
-function modelSchema(schema: z.ZodType): apigw.JsonSchema {
+function modelSchema(schema: z.ZodType, defaultedByHandler: readonly string[] = []): apigw.JsonSchema {
   const generated = z.toJSONSchema(schema, {
     io: 'input',
     target: 'draft-4',
     unrepresentable: 'any',
   }) as Record<string, unknown>;
   delete generated.$schema;
+  // Fields the handler fills in from the authenticated caller are optional on the wire.
+  if (Array.isArray(generated.required)) {
+    generated.required = (generated.required as string[]).filter((f) => !defaultedByHandler.includes(f));
+  }
   return { schema: apigw.JsonSchemaVersion.DRAFT4, ...(generated as apigw.JsonSchema) };
 }
 
@@ -111,13 +115,13 @@ export class ProvisioningApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const model = (name: string, schema: z.ZodType) =>
+    const model = (name: string, schema: z.ZodType, defaultedByHandler: readonly string[] = []) =>
       this.api.addModel(name, {
         contentType: 'application/json',
         modelName: name,
-        schema: modelSchema(schema),
+        schema: modelSchema(schema, defaultedByHandler),
       });
-    const provisioningModel = model('ProvisioningRequest', provisioningRequestSchema);
+    const provisioningModel = model('ProvisioningRequest', provisioningRequestSchema, ['requestedBy']);
     const teardownModel = model('TeardownRequest', teardownRequestSchema.partial());
 
     const provisionings = this.api.root.addResource('provisionings');
