@@ -2,8 +2,8 @@
 import { ValidationError } from '../core/errors';
 import { parseProvisioningRequest } from '../core/request';
 import { depsFromEnv, type ApiDeps } from './deps';
-import { callerOf, header, json, parseJsonBody, respond, type ApiEvent, type ApiResult } from './http';
-import { startRun, statusUrl } from './start-run';
+import { callerOf, header, parseJsonBody, respond, type ApiEvent, type ApiResult } from './http';
+import { acceptedResponse, apiSource, startRun } from './start-run';
 
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -41,20 +41,11 @@ export async function startProvisioning(event: ApiEvent, deps: ApiDeps): Promise
       scope: { workspace: request.workspace, environment: request.environment },
       request,
       requestedBy: request.requestedBy,
-      source: {
-        channel: 'api',
-        principal: caller.principal,
-        sourceIp: caller.sourceIp,
-        userAgent: caller.userAgent,
-      },
+      source: apiSource(caller),
       idempotencyKey: request.idempotencyKey,
       dryRun: request.dryRun,
     });
-    return json(
-      202,
-      { id: accepted.id, status: accepted.status, statusUrl: statusUrl(accepted.id), dryRun: request.dryRun },
-      { Location: statusUrl(accepted.id) },
-    );
+    return acceptedResponse(accepted, { dryRun: request.dryRun });
   });
 }
 

@@ -9,6 +9,7 @@ import { ConflictError } from '../core/errors';
 import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
 import { logger } from '../clients/logger';
 import type { ApiDeps } from './deps';
+import { json, type ApiResult, type Caller } from './http';
 
 export interface RunRequest {
   kind: RequestKind;
@@ -29,6 +30,22 @@ export interface AcceptedRun {
 }
 
 export const statusUrl = (id: string) => `/provisionings/${id}`;
+
+/** What a self-service caller's run records as its source. */
+export function apiSource(caller: Caller): RequestSource {
+  return {
+    channel: 'api',
+    principal: caller.principal,
+    sourceIp: caller.sourceIp,
+    userAgent: caller.userAgent,
+  };
+}
+
+/** 202 with where to follow the run. */
+export function acceptedResponse(accepted: AcceptedRun, extra: Record<string, unknown> = {}): ApiResult {
+  const url = statusUrl(accepted.id);
+  return json(202, { id: accepted.id, status: accepted.status, statusUrl: url, ...extra }, { Location: url });
+}
 
 /** PENDING is an internal step between accepting and starting: callers see RUNNING. */
 const visible = (status: RequestRecord['status']): AcceptedRun['status'] =>

@@ -2,8 +2,8 @@
 import { ValidationError } from '../core/errors';
 import { parseTeardownRequest } from '../core/request';
 import { depsFromEnv, type ApiDeps } from './deps';
-import { callerOf, json, parseJsonBody, respond, type ApiEvent, type ApiResult } from './http';
-import { startRun, statusUrl } from './start-run';
+import { callerOf, parseJsonBody, respond, type ApiEvent, type ApiResult } from './http';
+import { acceptedResponse, apiSource, startRun } from './start-run';
 
 export async function startTeardown(event: ApiEvent, deps: ApiDeps): Promise<ApiResult> {
   return respond(async () => {
@@ -27,19 +27,10 @@ export async function startTeardown(event: ApiEvent, deps: ApiDeps): Promise<Api
       scope: { workspace: request.workspace, environment: request.environment },
       request,
       requestedBy: request.requestedBy,
-      source: {
-        channel: 'api',
-        principal: caller.principal,
-        sourceIp: caller.sourceIp,
-        userAgent: caller.userAgent,
-      },
+      source: apiSource(caller),
       dryRun: false,
     });
-    return json(
-      202,
-      { id: accepted.id, status: accepted.status, statusUrl: statusUrl(accepted.id) },
-      { Location: statusUrl(accepted.id) },
-    );
+    return acceptedResponse(accepted);
   });
 }
 

@@ -9,6 +9,7 @@ import { derivePortalUrls } from '../../lambdas/core/portal-urls';
 import { startKongSandbox, type KongSandbox } from '../../local/sandboxes/kong';
 import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 import { captureOutput, everythingIn } from '../support/capture-output';
+import { rejection } from '../support/rejection';
 
 let kong: KongSandbox;
 let okta: OktaSandbox;
@@ -16,15 +17,6 @@ let client: KongClient;
 
 const WORKSPACE = '/workspaces/{workspace_id_or_name}';
 const SECRET = 'kong-test-client-secret-0123456789abcdef';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function confFor(issuer: string, clientId = '0oaclient1234567890') {
   const urls = derivePortalUrls('team-a', kong.state.nodeConfiguration());

@@ -11,6 +11,7 @@ import {
 } from '../../lambdas/core/errors';
 import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 import { captureOutput, everythingIn } from '../support/capture-output';
+import { rejection } from '../support/rejection';
 
 let sandbox: OktaSandbox;
 let client: OktaClient;
@@ -35,15 +36,6 @@ const serverSpec = {
   description: 'Kong Dev Portal team-a',
   requestId: 'req-1',
 };
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeAll(async () => {
   sandbox = await startOktaSandbox();
