@@ -24,6 +24,7 @@ export interface ProvisioningApiProps {
 }
 
 const API_DIR = path.join(__dirname, '../lambdas/api');
+const STAGE = 'v1';
 
 /** API Gateway models are JSON Schema draft 4: generated from the same zod schema the handler uses. */
 function modelSchema(schema: z.ZodType, defaultedByHandler: readonly string[] = []): apigw.JsonSchema {
@@ -54,7 +55,7 @@ export class ProvisioningApi extends Construct {
       description: 'Kong Developer Portals with Okta SSO, on request',
       cloudWatchRole: true,
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -73,6 +74,7 @@ export class ProvisioningApi extends Construct {
       REQUESTS_TABLE: props.requests.table.tableName,
       PROVISIONING_STATE_MACHINE_ARN: props.provisioning.stateMachineArn,
       TEARDOWN_STATE_MACHINE_ARN: props.teardown.stateMachineArn,
+      API_BASE_PATH: `/${STAGE}`,
     };
     const fn = (name: string, file: string) =>
       new StepFunction(this, name, {
@@ -122,7 +124,10 @@ export class ProvisioningApi extends Construct {
         schema: modelSchema(schema, defaultedByHandler),
       });
     const provisioningModel = model('ProvisioningRequest', provisioningRequestSchema, ['requestedBy']);
-    const teardownModel = model('TeardownRequest', teardownRequestSchema.partial());
+    const teardownModel = model(
+      'TeardownRequest',
+      teardownRequestSchema.pick({ requestedBy: true }).partial(),
+    );
 
     const provisionings = this.api.root.addResource('provisionings');
     provisionings.addMethod('POST', new apigw.LambdaIntegration(start.fn), {
@@ -155,6 +160,18 @@ export class ProvisioningApi extends Construct {
           'method.request.querystring.environment': true,
         },
       });
+
+    // Requests the gateway itself refuses get the same error shape as the handlers' 400s.
+    for (const type of [apigw.ResponseType.BAD_REQUEST_BODY, apigw.ResponseType.BAD_REQUEST_PARAMETERS]) {
+      this.api.addGatewayResponse(`${type.responseType}Response`, {
+        type,
+        statusCode: '400',
+        templates: {
+          'application/json':
+            '{"error":"ValidationError","message":"Invalid request: $util.escapeJavaScript($context.error.validationErrorString)","issues":[{"field":"","reason":"$util.escapeJavaScript($context.error.validationErrorString)"}]}',
+        },
+      });
+    }
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG3',

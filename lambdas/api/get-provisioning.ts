@@ -58,6 +58,16 @@ function statusFromExecution(execution: {
   }
 }
 
+/**
+ * Finalize writes the final status before its own step ends in the history: once the record is
+ * final, a still-open Finalize step has in fact finished.
+ */
+function closeFinalize(steps: StepProgress[], endedAt: string): StepProgress[] {
+  return steps.map((s) =>
+    s.name.startsWith('Finalize') && s.state === 'RUNNING' ? { ...s, state: 'SUCCEEDED', endedAt } : s,
+  );
+}
+
 export function view(record: RequestRecord, steps: StepProgress[], status: RequestRecord['status']) {
   const outputs = record.outputs ?? {};
   const { plan, ...rest } = outputs as { plan?: unknown };
@@ -84,12 +94,15 @@ export function view(record: RequestRecord, steps: StepProgress[], status: Reque
 export async function getProvisioning(event: ApiEvent, deps: ApiDeps): Promise<ApiResult> {
   return respond(async () => {
     const id = event.pathParameters?.id ?? '';
-    const record = /^[A-Za-z0-9_-]{1,80}$/.test(id) ? await deps.requests.get(id) : undefined;
-    if (!record) throw new NotFoundError(`No request with id '${id}'`);
+    const wellFormed = /^[A-Za-z0-9_-]{1,80}$/.test(id);
+    const record = wellFormed ? await deps.requests.get(id) : undefined;
+    if (!record)
+      throw new NotFoundError(wellFormed ? `No request with id '${id}'` : 'No request with that id');
     let steps: StepProgress[] = [];
     let status = record.status;
     if (record.executionArn) {
       steps = stepProgress((await history(deps, record.executionArn)) as HistoryEvent[], isTaskState);
+      if (FINAL.has(record.status)) steps = closeFinalize(steps, record.updatedAt);
       if (!FINAL.has(record.status)) {
         status = statusFromExecution(
           await deps.sfn.send(new DescribeExecutionCommand({ executionArn: record.executionArn })),

@@ -29,7 +29,8 @@ export interface AcceptedRun {
   created: boolean;
 }
 
-export const statusUrl = (id: string) => `/provisionings/${id}`;
+/** Deployed, the API lives under its stage (`/v1`); locally at the root. */
+export const statusUrl = (id: string) => `${process.env.API_BASE_PATH ?? ''}/provisionings/${id}`;
 
 /** What a self-service caller's run records as its source. */
 export function apiSource(caller: Caller): RequestSource {

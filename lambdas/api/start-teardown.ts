@@ -14,13 +14,21 @@ export async function startTeardown(event: ApiEvent, deps: ApiDeps): Promise<Api
         { field: '', reason: 'the request body, when given, must be a JSON object' },
       ]);
     }
+    // The path and query say what to tear down; the body may only say who asked.
+    const fields = (body ?? {}) as Record<string, unknown>;
+    const stray = Object.keys(fields).filter((key) => key !== 'requestedBy');
+    if (stray.length) {
+      throw ValidationError.of(
+        stray.map((field) => ({
+          field,
+          reason: 'is not accepted in the body (the workspace is in the path, the environment in the query)',
+        })),
+      );
+    }
     const request = parseTeardownRequest({
-      requestedBy: caller.principal,
-      ...(body as Record<string, unknown> | undefined),
+      requestedBy: fields.requestedBy ?? caller.principal,
       workspace: event.pathParameters?.workspace,
-      environment:
-        event.queryStringParameters?.environment ??
-        (body as { environment?: unknown } | undefined)?.environment,
+      environment: event.queryStringParameters?.environment,
     });
     const accepted = await startRun(deps, {
       kind: 'teardown',
