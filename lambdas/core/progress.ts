@@ -99,9 +99,12 @@ export function stepProgress(
       const index = open.findIndex((s) => s.name === exited);
       const step = open[index];
       if (step) {
-        step.state = 'SUCCEEDED';
+        // A state also exits when its failure is caught (into the rollback): it stays FAILED.
+        if (step.state !== 'FAILED') {
+          step.state = 'SUCCEEDED';
+          delete step.error;
+        }
         step.endedAt = iso(event.timestamp);
-        delete step.error;
         open.splice(index, 1);
       }
     }
