@@ -17,6 +17,7 @@ module.exports = {
       },
     ],
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   testTimeout: 30000,
 };
