@@ -95,9 +95,13 @@ export interface ExistingResource {
   managedByProvisioner: boolean;
 }
 
+/** What an earlier provisioning left in place: undo removes only what is not listed here. */
 export interface ExistingResources {
-  app?: ExistingResource;
-  authServer?: ExistingResource;
+  app?: ExistingResource & { groupIds: string[] };
+  authServer?: ExistingResource & {
+    claimNames: string[];
+    policies: Array<{ id: string; name: string; ruleNames: string[] }>;
+  };
 }
 
 export interface LeftAlone {
@@ -430,21 +434,77 @@ export class OktaClient {
 
   /** What already exists under our name, and whether the provisioner made it (for dry-run plans). */
   async lookupExisting(name: string): Promise<ExistingResources> {
-    const [apps, servers] = [await this.findApps(name), await this.findAuthServers(name)];
-    const app = apps[0];
-    const server = servers[0];
+    const [app] = await this.findApps(name);
+    const [server] = await this.findAuthServers(name);
+    const existing: ExistingResources = {};
+    if (app?.id) {
+      const appId = app.id;
+      const assigned = await this.call('listApplicationGroupAssignments', async () =>
+        collect(await this.sdk.applicationApi.listApplicationGroupAssignments({ appId })),
+      );
+      existing.app = {
+        id: appId,
+        managedByProvisioner: requestIdFromProfile(app.profile) !== undefined,
+        groupIds: assigned.flatMap((a) => (a.id ? [a.id] : [])),
+      };
+    }
+    if (server?.id) {
+      const authServerId = server.id;
+      const claims = await this.call('listOAuth2Claims', async () =>
+        collect(await this.sdk.authorizationServerApi.listOAuth2Claims({ authServerId })),
+      );
+      const policies = await this.call('listAuthorizationServerPolicies', async () =>
+        collect(await this.sdk.authorizationServerApi.listAuthorizationServerPolicies({ authServerId })),
+      );
+      existing.authServer = {
+        id: authServerId,
+        managedByProvisioner: requestIdFromDescription(server.description) !== undefined,
+        claimNames: claims.filter((c) => c.claimType === 'IDENTITY').flatMap((c) => (c.name ? [c.name] : [])),
+        policies: await Promise.all(
+          policies.map(async (p) => ({
+            id: p.id as string,
+            name: p.name ?? '',
+            ruleNames: (await this.findRules(authServerId, p.id as string)).flatMap((r) =>
+              r.name ? [r.name] : [],
+            ),
+          })),
+        ),
+      };
+    }
+    return existing;
+  }
+
+  private async findRules(
+    authServerId: string,
+    policyId: string,
+  ): Promise<okta.AuthorizationServerPolicyRule[]> {
+    return this.call('listAuthorizationServerPolicyRules', async () =>
+      collect(
+        await this.sdk.authorizationServerApi.listAuthorizationServerPolicyRules({ authServerId, policyId }),
+      ),
+    );
+  }
+
+  /** Ids by name inside a server, for undoing what a request added to a server it did not create. */
+  async findInServer(
+    authServerId: string,
+    names: { claim: string; policy: string; rule: string },
+  ): Promise<{ claimId?: string; policyId?: string; ruleId?: string }> {
+    const claims = await this.call('listOAuth2Claims', async () =>
+      collect(await this.sdk.authorizationServerApi.listOAuth2Claims({ authServerId })),
+    );
+    const policies = await this.call('listAuthorizationServerPolicies', async () =>
+      collect(await this.sdk.authorizationServerApi.listAuthorizationServerPolicies({ authServerId })),
+    );
+    const claimId = claims.find((c) => c.name === names.claim && c.claimType === 'IDENTITY')?.id;
+    const policyId = policies.find((p) => p.name === names.policy)?.id;
+    const ruleId = policyId
+      ? (await this.findRules(authServerId, policyId)).find((r) => r.name === names.rule)?.id
+      : undefined;
     return {
-      ...(app?.id
-        ? { app: { id: app.id, managedByProvisioner: requestIdFromProfile(app.profile) !== undefined } }
-        : {}),
-      ...(server?.id
-        ? {
-            authServer: {
-              id: server.id,
-              managedByProvisioner: requestIdFromDescription(server.description) !== undefined,
-            },
-          }
-        : {}),
+      ...(claimId ? { claimId } : {}),
+      ...(policyId ? { policyId } : {}),
+      ...(ruleId ? { ruleId } : {}),
     };
   }
 

@@ -60,20 +60,24 @@ export async function deleteAuthServer(state: WorkflowState, { okta }: StepConte
   if (!server || server.created) {
     return okta.removeAuthServer({ id: server?.authServerId, name: nameOf(state) }, state.requestId);
   }
-  // The server existed before this request: remove only what this request added inside it.
-  const { claim, accessPolicy, policyRule } = state.resources.authorization ?? {};
+  // The server existed before this request: remove what this request added inside it, judged
+  // against what was there before (a failed or lost-response step records nothing).
+  const before = state.resources.oktaInputs?.existing.authServer;
+  const names = { claim: state.request.claimName, policy: nameOf(state), rule: nameOf(state) };
+  const found = await okta.findInServer(server.authServerId, names);
+  const policyBefore = before?.policies.find((p) => p.name === names.policy);
   const removed: string[] = [];
-  if (policyRule?.created && accessPolicy) {
-    await okta.removePolicyRule(server.authServerId, accessPolicy.id, policyRule.id);
-    removed.push(policyRule.id);
+  if (found.policyId && !policyBefore) {
+    // Its rules go with it.
+    await okta.removeAccessPolicy(server.authServerId, found.policyId);
+    removed.push(found.policyId);
+  } else if (found.policyId && found.ruleId && !policyBefore?.ruleNames.includes(names.rule)) {
+    await okta.removePolicyRule(server.authServerId, found.policyId, found.ruleId);
+    removed.push(found.ruleId);
   }
-  if (accessPolicy?.created) {
-    await okta.removeAccessPolicy(server.authServerId, accessPolicy.id);
-    removed.push(accessPolicy.id);
-  }
-  if (claim?.created) {
-    await okta.removeClaim(server.authServerId, claim.id);
-    removed.push(claim.id);
+  if (found.claimId && !before?.claimNames.includes(names.claim)) {
+    await okta.removeClaim(server.authServerId, found.claimId);
+    removed.push(found.claimId);
   }
   return { removed, leftAlone: [{ id: server.authServerId, reason: 'existed before this request' }] };
 }

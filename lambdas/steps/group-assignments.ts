@@ -21,8 +21,12 @@ export async function unassignGroups(state: WorkflowState, { okta }: StepContext
   const app = state.resources.oktaApp;
   // An app this request created goes away whole in DeleteOktaApp, assignments included.
   if (!app || app.created) return { removed: [], leftAlone: [] };
-  const added = (state.resources.groupAssignments?.assignments ?? [])
-    .filter((a) => a.created)
-    .map((a) => a.groupId);
-  return okta.removeGroupAssignments(app.appId, added);
+  // Judged against what the app had before this request, not against step results: a step that
+  // failed half-way (or lost a response) recorded nothing, yet may have assigned groups.
+  const before = new Set(state.resources.oktaInputs?.existing.app?.groupIds ?? []);
+  const requested = (state.resources.oktaInputs?.groups ?? []).map((g) => g.id);
+  return okta.removeGroupAssignments(
+    app.appId,
+    requested.filter((id) => !before.has(id)),
+  );
 }

@@ -185,3 +185,29 @@ describe('failures during the rollback', () => {
     expect(after.secrets).toEqual(before.secrets);
   });
 });
+
+describe('a failure on top of an earlier provisioning', () => {
+  it('removes exactly what the failed request added (a claim, a group) and keeps everything that was there', async () => {
+    await freshRun();
+    expect((await h.run(provisioningInput({}, 'req-earlier'))).status).toBe('SUCCEEDED');
+    const before = snapshot();
+    const [app] = h.okta.state.apps().filter((a) => a.label === 'kong-portal-dev-team-a');
+    const [server] = h.okta.state.authServers().filter((s) => s.name === 'kong-portal-dev-team-a');
+    const assignmentsBefore = h.okta.state.appGroupAssignments(app!.id).map((a) => a.id);
+    h.okta.control.addGroup('Testers');
+
+    // A new claim and a new group are added, then the rule's lifetimes conflict with the earlier rule.
+    const execution = await h.run(
+      provisioningInput({
+        oktaGroups: ['Developers', 'Testers'],
+        claimName: 'portal_email',
+        tokenLifetimes: { accessTokenMinutes: 30 },
+      }),
+    );
+    expect(execution.status).toBe('FAILED');
+    expect(JSON.parse(execution.cause!)).toMatchObject({ error: { name: 'ConflictError' }, leftovers: [] });
+    expect(h.okta.state.claims(server!.id).map((c) => c.name)).toEqual(['user.login']);
+    expect(h.okta.state.appGroupAssignments(app!.id).map((a) => a.id)).toEqual(assignmentsBefore);
+    expect(snapshot()).toEqual(before);
+  });
+});
