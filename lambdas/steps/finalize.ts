@@ -98,16 +98,19 @@ export function leftoversOf(state: WorkflowState): string[] {
     .flatMap((undo) => byUndo[undo]?.() ?? [`${undo}: see execution history`]);
 }
 
+/**
+ * The first successful provisioning's pre-change settings become the teardown baseline. The
+ * per-request snapshot is only dropped once the outcome is recorded (see `finalize`): until then a
+ * failure here still rolls back, and RevertPortal needs it; DeletePortalSnapshot then also removes
+ * a baseline this request wrote.
+ */
 async function keepBaseline(state: WorkflowState, { secrets }: StepContext): Promise<void> {
   const rollbackArn = state.resources.portal?.snapshotArn;
-  if (!rollbackArn) return;
-  if (!(await secrets.arnOf(baselineSnapshotName(state)))) {
-    await secrets.put(baselineSnapshotName(state), await secrets.get(rollbackArn), {
-      requestId: state.requestId,
-      description: `Kong workspace '${state.request.workspace}' portal settings before kong-portal-provisioner first configured it`,
-    });
-  }
-  await secrets.deleteOwned(rollbackArn, state.requestId);
+  if (!rollbackArn || (await secrets.arnOf(baselineSnapshotName(state)))) return;
+  await secrets.put(baselineSnapshotName(state), await secrets.get(rollbackArn), {
+    requestId: state.requestId,
+    description: `Kong workspace '${state.request.workspace}' portal settings before kong-portal-provisioner first configured it`,
+  });
 }
 
 async function decide({ outcome, state }: FinalizeInput, ctx: StepContext): Promise<FinalOutput> {
@@ -210,6 +213,11 @@ export async function finalize(input: FinalizeInput, ctx: StepContext): Promise<
         state.requestId,
       );
     }
+  }
+  // Recorded: this run will not roll back any more, so its rollback point can go.
+  const rollbackArn = input.state.resources?.portal?.snapshotArn;
+  if (output.status === 'SUCCEEDED' && input.outcome === 'SUCCEEDED' && rollbackArn) {
+    await ctx.secrets.deleteOwned(rollbackArn, input.state.requestId);
   }
   return output;
 }

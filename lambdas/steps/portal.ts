@@ -6,7 +6,7 @@
 import { derivePortalUrls } from '../core/portal-urls';
 import type { PortalSettings } from '../clients/kong';
 import type { StepContext } from './context';
-import { rollbackSnapshotName } from './scope';
+import { baselineSnapshotName, rollbackSnapshotName } from './scope';
 import type { PortalResource, UndoResult, WorkflowState } from './state';
 
 /** The settings with any client secret masked, for plans and diffs. */
@@ -46,11 +46,15 @@ export async function deletePortalSnapshot(
   state: WorkflowState,
   { secrets }: StepContext,
 ): Promise<UndoResult> {
-  const arn = state.resources.portal?.snapshotArn ?? (await secrets.arnOf(rollbackSnapshotName(state)));
-  if (!arn) return { removed: [], leftAlone: [] };
-  const result = await secrets.deleteOwned(arn, state.requestId);
-  return {
-    removed: result.deleted ? [arn] : [],
-    leftAlone: result.leftAlone ? [{ id: arn, reason: result.leftAlone }] : [],
-  };
+  const result: UndoResult = { removed: [], leftAlone: [] };
+  const rollbackArn =
+    state.resources.portal?.snapshotArn ?? (await secrets.arnOf(rollbackSnapshotName(state)));
+  // A baseline this request wrote (Finalize failed after writing it) goes too; an earlier one stays.
+  const baselineArn = await secrets.arnOf(baselineSnapshotName(state));
+  for (const arn of [rollbackArn, baselineArn]) {
+    if (!arn) continue;
+    const deleted = await secrets.deleteOwned(arn, state.requestId);
+    if (deleted.deleted) result.removed.push(arn);
+  }
+  return result;
 }

@@ -3,6 +3,8 @@
 // resource, and a permanent fault ends FAILED with Okta, Kong and Secrets Manager exactly as
 // they were before the run - resources that existed before are never touched. Undo steps that
 // fail are retried; one that keeps failing ends in CleanupIncomplete listing what is left.
+import type { RequestStore } from '../../lambdas/clients/requests';
+import { PermanentError } from '../../lambdas/core/errors';
 import type { Fault } from '../../local/sandboxes/http-sandbox';
 import { startHarness, provisioningInput, type Harness } from './harness';
 
@@ -208,6 +210,31 @@ describe('a failure on top of an earlier provisioning', () => {
     expect(JSON.parse(execution.cause!)).toMatchObject({ error: { name: 'ConflictError' }, leftovers: [] });
     expect(h.okta.state.claims(server!.id).map((c) => c.name)).toEqual(['user.login']);
     expect(h.okta.state.appGroupAssignments(app!.id).map((a) => a.id)).toEqual(assignmentsBefore);
+    expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('when the outcome cannot be recorded', () => {
+  afterEach(() => {
+    delete h.ctx.requests;
+  });
+
+  it('rolls back completely, its own teardown baseline included, instead of leaving an unrecorded portal', async () => {
+    const { before } = await freshRun();
+    // A request log that refuses to record success (and records everything else).
+    h.ctx.requests = {
+      update: async (_id: string, changes: { status?: string }) => {
+        if (changes.status === 'SUCCEEDED') throw new PermanentError('the requests table refused the write');
+      },
+      releaseLock: async () => undefined,
+    } as unknown as RequestStore;
+    const execution = await h.run(provisioningInput());
+    expect(execution.status).toBe('FAILED');
+    expect(JSON.parse(execution.cause!)).toMatchObject({
+      status: 'FAILED',
+      error: { name: 'PermanentError' },
+      leftovers: [],
+    });
     expect(snapshot()).toEqual(before);
   });
 });
