@@ -97,19 +97,24 @@ export class ProvisioningApi extends Construct {
     }
     props.requests.grantRead(list.role);
     props.requests.grantRead(status.role);
+    // The status view reads history; the start handlers check whether a lock holder's run ended.
+    const readers: Array<[StepFunction, string[]]> = [
+      [status, ['states:DescribeExecution', 'states:GetExecutionHistory']],
+      [start, ['states:DescribeExecution']],
+      [teardown, ['states:DescribeExecution']],
+    ];
     for (const machine of [props.provisioning, props.teardown]) {
-      status.role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-          resources: [executionArnPattern(machine)],
-        }),
-      );
       const name = Stack.of(this).getLogicalId(machine.node.defaultChild as sfn.CfnStateMachine);
-      Validations.of(status).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${name}.Name>:*]`,
-        reason:
-          'Reading the status of any execution of this one state machine: execution names are request ids, unknown in advance',
-      });
+      for (const [reader, actions] of readers) {
+        reader.role.addToPolicy(
+          new iam.PolicyStatement({ actions, resources: [executionArnPattern(machine)] }),
+        );
+        Validations.of(reader).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${name}.Name>:*]`,
+          reason:
+            'Reading any execution of this one state machine: execution names are request ids, unknown in advance',
+        });
+      }
     }
 
     const validator = new apigw.RequestValidator(this, 'Validator', {

@@ -14,7 +14,7 @@ import { stepProgress, type HistoryEvent, type StepProgress } from '../core/prog
 import { isTaskState } from '../steps/catalogue';
 import { depsFromEnv, type ApiDeps } from './deps';
 import { NotFoundError, json, respond, type ApiEvent, type ApiResult } from './http';
-import { statusUrl } from './start-run';
+import { executionArnOf, statusUrl } from './start-run';
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CLEANUP_INCOMPLETE', 'PLANNED']);
 
@@ -48,7 +48,10 @@ function statusFromExecution(execution: {
       return output.status === 'PLANNED' ? 'PLANNED' : 'SUCCEEDED';
     }
     case 'FAILED':
-      return execution.error === 'CleanupIncomplete' ? 'CLEANUP_INCOMPLETE' : 'FAILED';
+      // FinalizeFailed: the rollback ran but its outcome is unknown - assume something is left.
+      return execution.error === 'CleanupIncomplete' || execution.error === 'FinalizeFailed'
+        ? 'CLEANUP_INCOMPLETE'
+        : 'FAILED';
     // Timed out or stopped: the rollback never ran, so something may be left behind.
     case 'TIMED_OUT':
     case 'ABORTED':
@@ -100,14 +103,15 @@ export async function getProvisioning(event: ApiEvent, deps: ApiDeps): Promise<A
       throw new NotFoundError(wellFormed ? `No request with id '${id}'` : 'No request with that id');
     let steps: StepProgress[] = [];
     let status = record.status;
-    if (record.executionArn) {
-      steps = stepProgress((await history(deps, record.executionArn)) as HistoryEvent[], isTaskState);
+    // Executions are named after the request: the ARN is known even if recording it failed.
+    const executionArn = record.executionArn ?? executionArnOf(deps, record.kind, record.id);
+    try {
+      steps = stepProgress((await history(deps, executionArn)) as HistoryEvent[], isTaskState);
       if (FINAL.has(record.status)) steps = closeFinalize(steps, record.updatedAt);
-      if (!FINAL.has(record.status)) {
-        status = statusFromExecution(
-          await deps.sfn.send(new DescribeExecutionCommand({ executionArn: record.executionArn })),
-        );
-      }
+      else status = statusFromExecution(await deps.sfn.send(new DescribeExecutionCommand({ executionArn })));
+    } catch (err) {
+      // Accepted but not started (yet), or its start failed: no history to show.
+      if (!(err instanceof Error && err.name === 'ExecutionDoesNotExist')) throw err;
     }
     return json(200, view(record, steps, status));
   });

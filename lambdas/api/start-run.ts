@@ -3,7 +3,7 @@
  * time (a conditional-write lock), a request record, and a Step Functions execution named after
  * the request id - so a repeated request can never start a second execution.
  */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RequestKind, RequestRecord, RequestSource } from '../clients/requests';
 import { ConflictError } from '../core/errors';
 import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
@@ -62,16 +62,30 @@ export async function startRun(deps: ApiDeps, run: RunRequest): Promise<Accepted
 
   if (run.idempotencyKey) {
     const existing = await deps.requests.get(id);
-    if (existing) return sameOrConflict(existing, hash);
+    if (existing) {
+      const same = sameOrConflict(existing, hash);
+      // Accepted but never started (the caller's earlier attempt died in between): start it now.
+      if (existing.status === 'PENDING' && !existing.executionArn) await execute(deps, run, id);
+      return same;
+    }
   }
 
   // Dry runs write nothing, so they need no lock.
   if (!run.dryRun) {
-    const lock = await deps.requests.acquireLock(
+    let lock = await deps.requests.acquireLock(
       run.scope,
       { requestId: id, inputHash: hash },
       deps.lockTtlSeconds,
     );
+    if (!lock.acquired && (await holderHasEnded(deps, lock.heldBy.requestId))) {
+      // Its run ended without releasing the lock (timed out, aborted, or Finalize never ran).
+      await deps.requests.releaseLock(run.scope, lock.heldBy.requestId);
+      lock = await deps.requests.acquireLock(
+        run.scope,
+        { requestId: id, inputHash: hash },
+        deps.lockTtlSeconds,
+      );
+    }
     if (!lock.acquired) {
       // The identical request is already running: answer with it rather than refuse.
       if (lock.heldBy.inputHash === hash)
@@ -102,6 +116,23 @@ export async function startRun(deps: ApiDeps, run: RunRequest): Promise<Accepted
   const created = await deps.requests.create(record);
   if (!created.created) return sameOrConflict(created.record, hash);
 
+  await execute(deps, run, id);
+  logger.info('run accepted', {
+    requestId: id,
+    kind: run.kind,
+    workspace: run.scope.workspace,
+    dryRun: run.dryRun,
+  });
+  return { id, status: 'RUNNING', created: true };
+}
+
+/**
+ * Starts the execution named after the request. Only a failed start is undone (record FAILED,
+ * lock released); once it has started, a failed bookkeeping write must not free the workspace
+ * while the run goes on - the status view derives the execution from the request id anyway.
+ */
+async function execute(deps: ApiDeps, run: RunRequest, id: string): Promise<void> {
+  let executionArn: string | undefined;
   try {
     const started = await deps.sfn.send(
       new StartExecutionCommand({
@@ -111,26 +142,65 @@ export async function startRun(deps: ApiDeps, run: RunRequest): Promise<Accepted
         input: JSON.stringify({ requestId: id, request: run.request }),
       }),
     );
-    await deps.requests.update(id, { status: 'RUNNING', executionArn: started.executionArn });
+    executionArn = started.executionArn;
   } catch (err) {
-    logger.error('could not start the execution', {
+    // Same name: the execution exists already (an earlier attempt started it).
+    if (err instanceof Error && err.name === 'ExecutionAlreadyExists') {
+      executionArn = executionArnOf(deps, run.kind, id);
+    } else {
+      logger.error('could not start the execution', {
+        requestId: id,
+        error: err instanceof Error ? err.name : 'Error',
+      });
+      await deps.requests.update(id, {
+        status: 'FAILED',
+        error: { name: 'StartFailed', message: 'The workflow could not be started' },
+      });
+      if (!run.dryRun) await deps.requests.releaseLock(run.scope, id);
+      throw err;
+    }
+  }
+  try {
+    await deps.requests.update(id, { status: 'RUNNING', executionArn });
+  } catch (err) {
+    logger.warn('execution started but not recorded as RUNNING', {
       requestId: id,
       error: err instanceof Error ? err.name : 'Error',
     });
-    await deps.requests.update(id, {
-      status: 'FAILED',
-      error: { name: 'StartFailed', message: 'The workflow could not be started' },
-    });
-    if (!run.dryRun) await deps.requests.releaseLock(run.scope, id);
-    throw err;
   }
-  logger.info('run accepted', {
-    requestId: id,
-    kind: run.kind,
-    workspace: run.scope.workspace,
-    dryRun: run.dryRun,
-  });
-  return { id, status: 'RUNNING', created: true };
+}
+
+/** Whether the run holding a lock is over, so the lock is stale. */
+async function holderHasEnded(deps: ApiDeps, holderId: string): Promise<boolean> {
+  const holder = await deps.requests.get(holderId);
+  if (!holder) return false;
+  if (FINAL_STATUSES.has(holder.status)) return true;
+  try {
+    const execution = await deps.sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: holder.executionArn ?? executionArnOf(deps, holder.kind, holder.id),
+      }),
+    );
+    if (execution.status === 'RUNNING') return false;
+    if (execution.status === 'TIMED_OUT' || execution.status === 'ABORTED') {
+      await deps.requests.update(holder.id, {
+        status: 'CLEANUP_INCOMPLETE',
+        error: { name: execution.status, message: 'The run stopped before it could finish or roll back' },
+      });
+    }
+    return true;
+  } catch {
+    // Not started yet, or unknown: treat as still running; the lock's expiry is the backstop.
+    return false;
+  }
+}
+
+const FINAL_STATUSES = new Set(['SUCCEEDED', 'FAILED', 'CLEANUP_INCOMPLETE', 'PLANNED']);
+
+/** Executions are named after the request id, so the ARN follows from the state machine's. */
+export function executionArnOf(deps: Pick<ApiDeps, 'stateMachines'>, kind: RequestKind, id: string): string {
+  const machine = kind === 'provision' ? deps.stateMachines.provision : deps.stateMachines.teardown;
+  return `${machine.replace(':stateMachine:', ':execution:')}:${id}`;
 }
 
 function sameOrConflict(existing: RequestRecord, hash: string): AcceptedRun {

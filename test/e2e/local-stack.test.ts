@@ -6,7 +6,9 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RequestStore } from '../../lambdas/clients/requests';
+import { SecretStore } from '../../lambdas/clients/secrets';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 
 let stack: LocalStack;
@@ -137,12 +139,18 @@ describe('the service over HTTP', () => {
     const provisioned = await post({ workspace: 'team-t', environment: 'dev', oktaGroups: ['Everyone'] });
     expect((await finished((provisioned.body as unknown as Accepted).id)).status).toBe('SUCCEEDED');
     expect(ours('team-t')).toEqual({ apps: 1, servers: 1 });
+    const secrets = new SecretStore(new SecretsManagerClient({}));
+    const names = ['client-secret', 'kong-snapshot'].map(
+      (kind) => `kong-portal-provisioner/dev/team-t/${kind}`,
+    );
+    for (const name of names) expect(await secrets.arnOf(name)).toBeDefined();
 
     const res = await fetch(`${stack.apiUrl}/workspaces/team-t/portal?environment=dev`, { method: 'DELETE' });
     expect(res.status).toBe(202);
     const teardown = await finished(((await res.json()) as Accepted).id);
     expect(teardown).toMatchObject({ kind: 'teardown', status: 'SUCCEEDED' });
     expect(ours('team-t')).toEqual({ apps: 0, servers: 0 });
+    for (const name of names) expect(await secrets.arnOf(name)).toBeUndefined();
     expect(kong().state.workspace('team-t')!.config).toEqual(before);
   });
 });
@@ -211,6 +219,36 @@ describe('concurrency', () => {
     expect(blocked.body).toMatchObject({ runningRequest: { id: 'req-killed' } });
     await new Promise((r) => setTimeout(r, 2_500));
     const accepted = await post(body);
+    expect(accepted.status).toBe(202);
+    expect((await finished(accepted.body.id as string)).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('locks whose run has ended', () => {
+  it('a lock still held by a finished run is taken over at once, without waiting for its expiry', async () => {
+    kong().control.addWorkspace('team-e', { portal: false });
+    const store = new RequestStore({ tableName: process.env.REQUESTS_TABLE as string });
+    const now = new Date().toISOString();
+    // A run that finished (FAILED) but whose Finalize never released the lock.
+    await store.create({
+      id: 'req-ended',
+      kind: 'provision',
+      workspace: 'team-e',
+      environment: 'dev',
+      status: 'FAILED',
+      requestedBy: 'x',
+      source: { channel: 'api' },
+      inputHash: 'old',
+      dryRun: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await store.acquireLock(
+      { environment: 'dev', workspace: 'team-e' },
+      { requestId: 'req-ended', inputHash: 'old' },
+      3600,
+    );
+    const accepted = await post({ workspace: 'team-e', environment: 'dev', oktaGroups: ['Everyone'] });
     expect(accepted.status).toBe(202);
     expect((await finished(accepted.body.id as string)).status).toBe('SUCCEEDED');
   });
