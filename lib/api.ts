@@ -16,6 +16,8 @@ import type { RequestsTable } from './requests-table';
 import { StepFunction, type StepFunctionProps } from './step-function';
 
 export interface ProvisioningApiProps {
+  /** The one environment this deployment provisions (requests for another are refused). */
+  environmentName: string;
   requests: RequestsTable;
   provisioning: sfn.StateMachine;
   teardown: sfn.StateMachine;
@@ -75,6 +77,7 @@ export class ProvisioningApi extends Construct {
       PROVISIONING_STATE_MACHINE_ARN: props.provisioning.stateMachineArn,
       TEARDOWN_STATE_MACHINE_ARN: props.teardown.stateMachineArn,
       API_BASE_PATH: `/${STAGE}`,
+      PROVISIONER_ENVIRONMENT: props.environmentName,
     };
     const fn = (name: string, file: string) =>
       new StepFunction(this, name, {

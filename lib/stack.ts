@@ -13,7 +13,7 @@ import {
   FINALIZE,
   type SecretAccess,
 } from '../lambdas/steps/catalogue';
-import { PRODUCT } from '../lambdas/core/naming';
+import { PRODUCT, secretNamePrefix } from '../lambdas/core/naming';
 import { WorkflowAlarms } from './alarms';
 import { ProvisioningApi } from './api';
 import { RequestsTable } from './requests-table';
@@ -81,7 +81,8 @@ export class ProvisioningStack extends Stack {
           kongAdminUrl: config.kongAdminUrl,
           oktaTokenSecret,
           kongTokenSecret,
-          managedSecretsPrefix: `${PRODUCT}/`,
+          managedSecretsPrefix: secretNamePrefix(config.environmentName),
+          environment: { PROVISIONER_ENVIRONMENT: config.environmentName },
         }),
       ]),
     );
@@ -100,6 +101,7 @@ export class ProvisioningStack extends Stack {
       finalizeLogGroup: finalize.logGroup,
     });
     this.api = new ProvisioningApi(this, 'Api', {
+      environmentName: config.environmentName,
       requests: this.requests,
       provisioning: this.workflow.stateMachine,
       teardown: this.teardown.stateMachine,
@@ -108,7 +110,7 @@ export class ProvisioningStack extends Stack {
         kongAdminUrl: config.kongAdminUrl,
         oktaTokenSecret,
         kongTokenSecret,
-        managedSecretsPrefix: `${PRODUCT}/`,
+        managedSecretsPrefix: secretNamePrefix(config.environmentName),
       },
     });
   }

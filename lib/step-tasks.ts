@@ -14,6 +14,8 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
+  // A step that timed out: steps are idempotent, so running it again is safe.
+  'Sandbox.Timedout',
   'Lambda.Unknown',
 ];
 

@@ -6,6 +6,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RequestKind, RequestRecord, RequestSource } from '../clients/requests';
 import { ConflictError } from '../core/errors';
+import { assertServedEnvironment } from '../core/request';
 import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
 import { logger } from '../clients/logger';
 import type { ApiDeps } from './deps';
@@ -53,6 +54,7 @@ const visible = (status: RequestRecord['status']): AcceptedRun['status'] =>
   status === 'PENDING' ? 'RUNNING' : status;
 
 export async function startRun(deps: ApiDeps, run: RunRequest): Promise<AcceptedRun> {
+  assertServedEnvironment(run.scope.environment, process.env.PROVISIONER_ENVIRONMENT);
   // The key names the request; it is not part of what is being asked for.
   const { idempotencyKey: _key, ...withoutKey } = run.request;
   const hash = inputHash({ kind: run.kind, request: withoutKey });

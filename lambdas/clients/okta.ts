@@ -567,6 +567,13 @@ export class OktaClient {
     }
     if (existing) {
       const server = existing.item;
+      if (!server.audiences?.includes(spec.audience)) {
+        throw drift(
+          'authorization server',
+          spec.name,
+          `its audiences are ${JSON.stringify(server.audiences ?? [])}, not '${spec.audience}'`,
+        );
+      }
       return {
         id: server.id as string,
         issuer: server.issuer as string,

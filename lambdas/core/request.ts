@@ -235,3 +235,15 @@ export function parseTeardownRequest(body: unknown): TeardownRequest {
   if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, body)));
   return result.data;
 }
+
+/**
+ * A deployment serves one environment: its IAM only reaches that environment's secrets, so a
+ * request for another is refused up front rather than failing half-way on AccessDenied.
+ */
+export function assertServedEnvironment(environment: string, served: string | undefined): void {
+  if (served && environment !== served) {
+    throw ValidationError.of([
+      { field: 'environment', reason: `this deployment serves environment '${served}' only` },
+    ]);
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../core/errors';
 import { ANY_REQUEST } from '../core/naming';
-import { parseTeardownRequest, type TeardownRequest } from '../core/request';
+import { assertServedEnvironment, parseTeardownRequest, type TeardownRequest } from '../core/request';
 import type { PortalSettings } from '../clients/kong';
 import type { StepContext } from './context';
 import { baselineSnapshotName, clientSecretName, nameOf } from './scope';
@@ -31,7 +31,9 @@ export async function validateTeardown(input: {
   if (typeof input.requestId !== 'string' || !REQUEST_ID.test(input.requestId)) {
     throw ValidationError.of([{ field: 'requestId', reason: 'must be 1-80 letters, digits, - or _' }]);
   }
-  return { requestId: input.requestId, request: parseTeardownRequest(input.request), resources: {} };
+  const request = parseTeardownRequest(input.request);
+  assertServedEnvironment(request.environment, process.env.PROVISIONER_ENVIRONMENT);
+  return { requestId: input.requestId, request, resources: {} };
 }
 
 const KONG_DEFAULTS: PortalSettings = {

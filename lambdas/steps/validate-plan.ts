@@ -1,6 +1,6 @@
 /** ValidatePlan: the execution input becomes the workflow state, or the run stops with a ValidationError. */
 import { ValidationError } from '../core/errors';
-import { parseProvisioningRequest } from '../core/request';
+import { assertServedEnvironment, parseProvisioningRequest } from '../core/request';
 import type { WorkflowState } from './state';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,80}$/;
@@ -12,5 +12,7 @@ export async function validatePlan(input: {
   if (typeof input.requestId !== 'string' || !REQUEST_ID.test(input.requestId)) {
     throw ValidationError.of([{ field: 'requestId', reason: 'must be 1-80 letters, digits, - or _' }]);
   }
-  return { requestId: input.requestId, request: parseProvisioningRequest(input.request), resources: {} };
+  const request = parseProvisioningRequest(input.request);
+  assertServedEnvironment(request.environment, process.env.PROVISIONER_ENVIRONMENT);
+  return { requestId: input.requestId, request, resources: {} };
 }

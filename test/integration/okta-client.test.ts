@@ -180,6 +180,13 @@ describe('drift from an earlier provisioning', () => {
     );
   });
 
+  it('refuses an authorization server from an earlier provisioning with another audience', async () => {
+    await client.ensureAuthServer({ ...serverSpec, requestId: 'req-0' });
+    const err = await rejection(client.ensureAuthServer({ ...serverSpec, audience: 'api://other' }));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.message).toMatch(/audiences are .*not 'api:\/\/other'/);
+  });
+
   it('refuses a claim or rule from an earlier provisioning with other settings', async () => {
     const { id } = await client.ensureAuthServer(serverSpec);
     await client.ensureClaim(id, { name: 'user.login', value: 'user.login' });

@@ -1,6 +1,6 @@
 // Intent: a request is either fully valid (with the documented defaults filled in) or refused
 // with every offending field named, before anything touches Okta or Kong.
-import { parseProvisioningRequest } from '../../lambdas/core/request';
+import { assertServedEnvironment, parseProvisioningRequest } from '../../lambdas/core/request';
 import { ValidationError } from '../../lambdas/core/errors';
 
 const minimal = {
@@ -134,5 +134,16 @@ describe('provisioning request', () => {
     expect(() => parseProvisioningRequest({ ...minimal, environment: 'PROD' })).toThrow(
       'Invalid request: environment: must be 1-20 lowercase letters, digits or inner hyphens (e.g. dev, prod)',
     );
+  });
+});
+
+describe('served environment', () => {
+  it('refuses a request for an environment this deployment does not serve, naming the field', () => {
+    expect(() => assertServedEnvironment('prod', 'dev')).toThrow(
+      "environment: this deployment serves environment 'dev' only",
+    );
+    expect(() => assertServedEnvironment('dev', 'dev')).not.toThrow();
+    // Local mode serves any environment.
+    expect(() => assertServedEnvironment('prod', undefined)).not.toThrow();
   });
 });
