@@ -74,3 +74,46 @@ it('a failed run never exposes it either, even when Kong echoes it in an error',
   }
   expect(h.okta.state.apps()).toEqual([]);
 });
+
+it('the previous client secret in the Kong snapshot stays hidden, even when Kong echoes it during the rollback', async () => {
+  const oldSecret = 'previous-portal-client-secret-0123456789';
+  await h.reset({
+    portal: true,
+    portal_auth: 'openid-connect',
+    portal_auth_conf: JSON.stringify({
+      issuer: 'https://old.example.com/.well-known/openid-configuration',
+      client_id: ['old-client'],
+      client_secret: [oldSecret],
+      redirect_uri: ['http://localhost:8004/team-a/auth'],
+    }),
+  });
+  const echo = {
+    code: 2,
+    name: 'schema violation',
+    message: `schema violation (config.portal_auth_conf: unexpected value '${oldSecret}')`,
+  };
+  // The forward PATCH fails (the rollback starts); the restore PATCH, which sends the old settings
+  // back, is answered twice with an error echoing them, then goes through.
+  h.kong.control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', status: 400 });
+  h.kong.control.inject({
+    route: '/workspaces/{workspace_id_or_name}',
+    method: 'PATCH',
+    status: 503,
+    body: echo,
+    times: 2,
+  });
+  const output = captureOutput();
+  let execution;
+  try {
+    execution = await h.run(provisioningInput());
+  } finally {
+    output.restore();
+  }
+  expect(execution.status).toBe('FAILED');
+  expect(JSON.parse(String(h.kong.state.workspace('team-a')!.config.portal_auth_conf)).client_secret).toEqual(
+    [oldSecret],
+  );
+  for (const text of [JSON.stringify(execution.events), execution.cause ?? '', output.text()]) {
+    expect(text).not.toContain(oldSecret);
+  }
+});
