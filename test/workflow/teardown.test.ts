@@ -1,0 +1,87 @@
+// Intent: the teardown state machine (synthesized ASL + real handlers) removes what provisioning
+// made for a workspace - app, authorization server, both secrets - restores the Kong portal
+// settings saved before the first provisioning, leaves everything else alone, and when it fails
+// part-way it can simply be run again.
+import { teardownAsl } from '../../local/workflow/asl';
+import { runLocally, type JsonValue } from '../../local/workflow/runner';
+import { startHarness, provisioningInput, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+afterEach(() => {
+  expect(h.okta.control.contractViolations).toEqual([]);
+  expect(h.kong.control.contractViolations).toEqual([]);
+});
+
+const PRIOR = { portal: true, portal_auth: 'basic-auth', portal_auto_approve: true };
+let n = 0;
+const teardown = () =>
+  runLocally(
+    {
+      requestId: `td-${++n}`,
+      request: { workspace: 'team-a', environment: 'dev', requestedBy: 'ops@example.com' },
+    } as JsonValue,
+    h.ctx,
+    { definition: teardownAsl(), retryDelayMs: 0 },
+  );
+const secrets = () =>
+  h.secrets.state
+    .secrets()
+    .filter((s) => !s.deletedDate)
+    .map((s) => s.name);
+
+async function provisioned(): Promise<{ otherServer: string; kongBefore: Record<string, unknown> }> {
+  await h.reset(PRIOR);
+  const kongBefore = structuredClone(h.kong.state.workspace('team-a')!.config);
+  const headers = {
+    Authorization: `SSWS ${h.okta.token}`,
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+  };
+  const other = await fetch(`${h.okta.url}/api/v1/authorizationServers`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'someone-elses-server', audiences: ['api://x'], description: 'not ours' }),
+  });
+  expect((await h.run(provisioningInput())).status).toBe('SUCCEEDED');
+  return { otherServer: ((await other.json()) as { id: string }).id, kongBefore };
+}
+
+it('removes what provisioning made, restores Kong exactly, and leaves the rest alone', async () => {
+  const { otherServer, kongBefore } = await provisioned();
+  expect(secrets()).toHaveLength(2);
+  const execution = await teardown();
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(execution.output).toMatchObject({ status: 'SUCCEEDED', workspace: 'team-a' });
+  expect(h.okta.state.apps()).toEqual([]);
+  expect(h.okta.state.authServers().map((s) => s.id)).toEqual([otherServer]);
+  expect(secrets()).toEqual([]);
+  expect(h.kong.state.workspace('team-a')!.config).toEqual(kongBefore);
+});
+
+it('a teardown that fails part-way ends TeardownFailed, and running it again finishes the job', async () => {
+  const { kongBefore } = await provisioned();
+  h.okta.control.inject({ route: '/api/v1/apps/{appId}', method: 'DELETE', status: 400 });
+  const failed = await teardown();
+  expect(failed.status).toBe('FAILED');
+  expect(failed.error).toBe('TeardownFailed');
+  expect(h.okta.state.apps()).toHaveLength(1);
+
+  const again = await teardown();
+  expect(again.status).toBe('SUCCEEDED');
+  expect(h.okta.state.apps()).toEqual([]);
+  expect(secrets()).toEqual([]);
+  expect(h.kong.state.workspace('team-a')!.config).toEqual(kongBefore);
+});
+
+it('tearing down a workspace that was never provisioned changes nothing', async () => {
+  await h.reset(PRIOR);
+  const before = structuredClone(h.kong.state.workspace('team-a')!.config);
+  const execution = await teardown();
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(h.kong.state.workspace('team-a')!.config).toEqual(before);
+  expect(h.kong.control.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+});
