@@ -6,16 +6,12 @@
 import type { RequestStore } from '../../lambdas/clients/requests';
 import { PermanentError } from '../../lambdas/core/errors';
 import type { Fault } from '../../local/sandboxes/http-sandbox';
-import { startHarness, provisioningInput, type Harness } from './harness';
+import { provisioningInput, useHarness, type Harness } from './harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  expect(h.okta.control.contractViolations).toEqual([]);
-  expect(h.kong.control.contractViolations).toEqual([]);
+beforeEach(() => {
+  h = harness();
 });
 
 const AS = '/api/v1/authorizationServers/{authServerId}';

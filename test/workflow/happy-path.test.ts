@@ -2,18 +2,14 @@
 // group assignment, authorization server, claim, policy, rule, secret, Kong portal config - a
 // second run of the same request creates and changes nothing, and a dry run writes nothing.
 import { buildPortalAuthConf } from '../../lambdas/core/portal-auth-conf';
-import { startHarness, provisioningInput, type Harness } from './harness';
+import { provisioningInput, useHarness, type Harness } from './harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
+beforeEach(() => {
+  h = harness();
 });
-afterAll(() => h.close());
 beforeEach(() => h.reset());
-afterEach(() => {
-  expect(h.okta.control.contractViolations).toEqual([]);
-  expect(h.kong.control.contractViolations).toEqual([]);
-});
 
 interface Output {
   status: string;

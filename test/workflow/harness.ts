@@ -90,3 +90,20 @@ export function provisioningInput(
     },
   };
 }
+
+/**
+ * One harness per test file: started before the tests, closed after, and after every test the
+ * sandboxes must not have sent an answer the vendor's contract forbids.
+ */
+export function useHarness(): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness?.close());
+  afterEach(() => {
+    expect(harness?.okta.control.contractViolations).toEqual([]);
+    expect(harness?.kong.control.contractViolations).toEqual([]);
+  });
+  return () => harness as Harness;
+}

@@ -3,13 +3,13 @@
 // final output - on success, and on a failure where Kong echoes the secret back in its error.
 import { SecretStore } from '../../lambdas/clients/secrets';
 import { captureOutput } from '../support/capture-output';
-import { startHarness, provisioningInput, type Harness } from './harness';
+import { provisioningInput, useHarness, type Harness } from './harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
+beforeEach(() => {
+  h = harness();
 });
-afterAll(() => h.close());
 beforeEach(() => h.reset());
 afterEach(() => jest.restoreAllMocks());
 

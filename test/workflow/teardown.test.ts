@@ -2,18 +2,15 @@
 // made for a workspace - app, authorization server, both secrets - restores the Kong portal
 // settings saved before the first provisioning, leaves everything else alone, and when it fails
 // part-way it can simply be run again.
+import type { WorkspaceConfig } from '../../local/sandboxes/kong';
 import { teardownAsl } from '../../local/workflow/asl';
 import { runLocally, type JsonValue } from '../../local/workflow/runner';
-import { startHarness, provisioningInput, type Harness } from './harness';
+import { provisioningInput, useHarness, type Harness } from './harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-afterEach(() => {
-  expect(h.okta.control.contractViolations).toEqual([]);
-  expect(h.kong.control.contractViolations).toEqual([]);
+beforeEach(() => {
+  h = harness();
 });
 
 const PRIOR = { portal: true, portal_auth: 'basic-auth', portal_auto_approve: true };
@@ -33,7 +30,7 @@ const secrets = () =>
     .filter((s) => !s.deletedDate)
     .map((s) => s.name);
 
-async function provisioned(): Promise<{ otherServer: string; kongBefore: Record<string, unknown> }> {
+async function provisioned(): Promise<{ otherServer: string; kongBefore: WorkspaceConfig }> {
   await h.reset(PRIOR);
   const kongBefore = structuredClone(h.kong.state.workspace('team-a')!.config);
   const headers = {
