@@ -89,8 +89,10 @@ export async function startRun(deps: ApiDeps, run: RunRequest): Promise<Accepted
       );
     }
     if (!lock.acquired) {
-      // The identical request is already running: answer with it rather than refuse.
-      if (lock.heldBy.inputHash === hash)
+      // The identical request is already running: answer with it rather than refuse. Not for a
+      // keyed request, though: its key must keep naming its own request (a retry after the other
+      // run ended would otherwise start a second one).
+      if (lock.heldBy.inputHash === hash && !run.idempotencyKey)
         return { id: lock.heldBy.requestId, status: 'RUNNING', created: false };
       throw new ConflictError(
         `Workspace '${run.scope.workspace}' (${run.scope.environment}) is already being changed by request ${lock.heldBy.requestId}; ` +

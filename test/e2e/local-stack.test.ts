@@ -204,6 +204,23 @@ describe('concurrency', () => {
     expect((await finished(winner)).status).toBe('SUCCEEDED');
   });
 
+  it("a keyed request never maps onto someone else's identical run: its key keeps naming its own request", async () => {
+    kong().control.addWorkspace('team-i', { portal: false });
+    const body = { workspace: 'team-i', environment: 'dev', oktaGroups: ['Everyone'] };
+    // Keep the first (unkeyed) run busy for a moment.
+    kong().control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', latencyMs: 1_500 });
+    const first = await post(body);
+    const keyed = await post(body, { 'Idempotency-Key': 'team-i-key' });
+    expect(keyed.status).toBe(409);
+    expect(keyed.body).toMatchObject({ runningRequest: { id: first.body.id } });
+    expect((await finished(first.body.id as string)).status).toBe('SUCCEEDED');
+    const retried = await post(body, { 'Idempotency-Key': 'team-i-key' });
+    expect(retried.status).toBe(202);
+    expect(retried.body.id).not.toBe(first.body.id);
+    expect((await finished(retried.body.id as string)).status).toBe('SUCCEEDED');
+    expect((await post(body, { 'Idempotency-Key': 'team-i-key' })).body.id).toBe(retried.body.id);
+  });
+
   it('a lock left by a killed run expires, and the workspace is free again', async () => {
     kong().control.addWorkspace('team-k', { portal: false });
     const store = new RequestStore({ tableName: process.env.REQUESTS_TABLE as string });
