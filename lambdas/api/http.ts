@@ -23,9 +23,6 @@ export class NotFoundError extends ProvisionerError {
   readonly retryable = false;
 }
 
-/** A request that collides with one already running (409), naming it. */
-export class RequestConflict extends ConflictError {}
-
 export interface Caller {
   principal: string;
   sourceIp?: string;

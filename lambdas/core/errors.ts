@@ -87,14 +87,6 @@ export class ConflictError extends ProvisionerError {
   readonly retryable = false;
 }
 
-export const ERROR_NAMES = {
-  transient: 'TransientError',
-  rateLimited: 'RateLimitedError',
-  permanent: 'PermanentError',
-  validation: 'ValidationError',
-  conflict: 'ConflictError',
-} as const;
-
 const MASK = '***';
 
 /** Replaces every occurrence of the given secret values in text we did not compose ourselves. */
