@@ -11,6 +11,7 @@ import {
 } from '../../lambdas/core/errors';
 import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 import { captureOutput, everythingIn } from '../support/capture-output';
+import { createHandMadeApp, createHandMadeServer } from '../support/okta-seed';
 import { rejection } from '../support/rejection';
 
 let sandbox: OktaSandbox;
@@ -133,7 +134,7 @@ describe('OIDC app', () => {
   });
 
   it('refuses to take over an app with our label that the provisioner did not create', async () => {
-    const handMade = await createHandMadeApp('kong-portal-dev-team-a');
+    const handMade = await createHandMadeApp(sandbox, 'kong-portal-dev-team-a');
     const err = await rejection(client.ensureApp(appSpec()));
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(new RegExp(`${handMade}.*not created by kong-portal-provisioner`));
@@ -155,7 +156,7 @@ describe('OIDC app', () => {
 
   it('undo by name removes only what this request owns and reports the rest', async () => {
     const earlier = await client.ensureApp(appSpec({ requestId: 'req-0' }));
-    const foreignId = await createHandMadeApp('kong-portal-dev-team-a');
+    const foreignId = await createHandMadeApp(sandbox, 'kong-portal-dev-team-a');
     const report = await client.removeApp({ name: 'kong-portal-dev-team-a' }, 'req-1');
     expect(report.removed).toEqual([]);
     expect(report.leftAlone).toEqual(
@@ -310,7 +311,7 @@ describe('authorization server, claim, policy and rule', () => {
     expect(report).toEqual({ removed: [server.id], leftAlone: [] });
     expect(sandbox.state.authServers()).toEqual([]);
 
-    const foreign = await createHandMadeServer(serverSpec.name);
+    const foreign = await createHandMadeServer(sandbox, serverSpec.name);
     expect(await rejection(client.ensureAuthServer(serverSpec))).toBeInstanceOf(ConflictError);
     const foreignReport = await client.removeAuthServer({ name: serverSpec.name }, 'req-1');
     expect(foreignReport.leftAlone).toEqual([
@@ -423,44 +424,3 @@ describe('secret hygiene', () => {
     for (const text of [...seen, output.text()]) expect(text).not.toContain(secret);
   });
 });
-
-async function createHandMadeApp(label: string): Promise<string> {
-  const res = await fetch(`${sandbox.url}${APPS}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `SSWS ${sandbox.token}`,
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    },
-    body: JSON.stringify({
-      name: 'oidc_client',
-      label,
-      signOnMode: 'OPENID_CONNECT',
-      credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
-      settings: {
-        oauthClient: {
-          application_type: 'web',
-          redirect_uris: ['https://x.example.com/cb'],
-          response_types: ['code'],
-          grant_types: ['authorization_code'],
-        },
-      },
-    }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { id: string }).id;
-}
-
-async function createHandMadeServer(name: string): Promise<string> {
-  const res = await fetch(`${sandbox.url}${SERVERS}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `SSWS ${sandbox.token}`,
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    },
-    body: JSON.stringify({ name, audiences: ['api://x'], description: 'made by hand' }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}

@@ -39,3 +39,14 @@ export function everythingIn(err: unknown): string {
     JSON.stringify((err as { details?: unknown }).details ?? {}),
   ].join('\n');
 }
+
+/** Runs `fn` with all output captured; returns its result and everything that was written. */
+export async function capturing<T>(fn: () => Promise<T>): Promise<{ result: T; text: string }> {
+  const output = captureOutput();
+  try {
+    const result = await fn();
+    return { result, text: output.text() };
+  } finally {
+    output.restore();
+  }
+}

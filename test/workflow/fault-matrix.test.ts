@@ -6,6 +6,7 @@
 import type { RequestStore } from '../../lambdas/clients/requests';
 import { PermanentError } from '../../lambdas/core/errors';
 import type { Fault } from '../../local/sandboxes/http-sandbox';
+import { createHandMadeApp, createHandMadeServer } from '../support/okta-seed';
 import { provisioningInput, useHarness, type Harness } from './harness';
 
 const harness = useHarness();
@@ -36,37 +37,9 @@ const PRIOR_KONG_SETTINGS = { portal: false, portal_auth: 'basic-auth', portal_a
 
 /** Resources that exist before the run and must survive anything it does. */
 async function seedPreExisting(): Promise<{ appId: string; serverId: string }> {
-  const headers = {
-    Authorization: `SSWS ${h.okta.token}`,
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-  };
-  const app = await fetch(`${h.okta.url}/api/v1/apps`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      name: 'oidc_client',
-      label: 'hr-portal',
-      signOnMode: 'OPENID_CONNECT',
-      credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
-      settings: {
-        oauthClient: {
-          application_type: 'web',
-          redirect_uris: ['https://hr.example.com/cb'],
-          response_types: ['code'],
-          grant_types: ['authorization_code'],
-        },
-      },
-    }),
-  });
-  const server = await fetch(`${h.okta.url}/api/v1/authorizationServers`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ name: 'hr-auth', audiences: ['api://hr'], description: 'made by hand' }),
-  });
   return {
-    appId: ((await app.json()) as { id: string }).id,
-    serverId: ((await server.json()) as { id: string }).id,
+    appId: await createHandMadeApp(h.okta, 'hr-portal', 'https://hr.example.com/cb'),
+    serverId: await createHandMadeServer(h.okta, 'hr-auth', 'api://hr'),
   };
 }
 

@@ -2,7 +2,7 @@
 // no state input or output of the execution's event log, no log line, no error and not in the
 // final output - on success, and on a failure where Kong echoes the secret back in its error.
 import { SecretStore } from '../../lambdas/clients/secrets';
-import { captureOutput } from '../support/capture-output';
+import { capturing } from '../support/capture-output';
 import { provisioningInput, useHarness, type Harness } from './harness';
 
 const harness = useHarness();
@@ -27,18 +27,12 @@ function recordStoredSecrets(onClientSecret?: (value: string) => void): string[]
 
 it('a successful run never exposes the client secret', async () => {
   const stored = recordStoredSecrets();
-  const output = captureOutput();
-  let execution;
-  try {
-    execution = await h.run(provisioningInput());
-  } finally {
-    output.restore();
-  }
+  const { result: execution, text: logs } = await capturing(() => h.run(provisioningInput()));
   expect(execution.status).toBe('SUCCEEDED');
   const clientSecret = stored.find((v) => v.length >= 40 && !v.startsWith('{'));
   expect(clientSecret).toBeDefined();
-  expect(output.text()).toContain('provisioning succeeded'); // logs were captured...
-  for (const text of [JSON.stringify(execution.events), JSON.stringify(execution.output), output.text()]) {
+  expect(logs).toContain('provisioning succeeded'); // logs were captured...
+  for (const text of [JSON.stringify(execution.events), JSON.stringify(execution.output), logs]) {
     expect(text).not.toContain(clientSecret); // ...and none of them holds the secret
   }
 });
@@ -59,17 +53,11 @@ it('a failed run never exposes it either, even when Kong echoes it in an error',
       },
     });
   });
-  const output = captureOutput();
-  let execution;
-  try {
-    execution = await h.run(provisioningInput());
-  } finally {
-    output.restore();
-  }
+  const { result: execution, text: logs } = await capturing(() => h.run(provisioningInput()));
   expect(execution.status).toBe('FAILED');
   expect(clientSecret.length).toBeGreaterThan(20);
   expect(execution.cause).toContain("unexpected value '***'");
-  for (const text of [JSON.stringify(execution.events), execution.cause ?? '', output.text()]) {
+  for (const text of [JSON.stringify(execution.events), execution.cause ?? '', logs]) {
     expect(text).not.toContain(clientSecret);
   }
   expect(h.okta.state.apps()).toEqual([]);
@@ -102,18 +90,12 @@ it('the previous client secret in the Kong snapshot stays hidden, even when Kong
     body: echo,
     times: 2,
   });
-  const output = captureOutput();
-  let execution;
-  try {
-    execution = await h.run(provisioningInput());
-  } finally {
-    output.restore();
-  }
+  const { result: execution, text: logs } = await capturing(() => h.run(provisioningInput()));
   expect(execution.status).toBe('FAILED');
   expect(JSON.parse(String(h.kong.state.workspace('team-a')!.config.portal_auth_conf)).client_secret).toEqual(
     [oldSecret],
   );
-  for (const text of [JSON.stringify(execution.events), execution.cause ?? '', output.text()]) {
+  for (const text of [JSON.stringify(execution.events), execution.cause ?? '', logs]) {
     expect(text).not.toContain(oldSecret);
   }
 });

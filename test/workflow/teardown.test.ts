@@ -5,6 +5,7 @@
 import type { WorkspaceConfig } from '../../local/sandboxes/kong';
 import { teardownAsl } from '../../local/workflow/asl';
 import { runLocally, type JsonValue } from '../../local/workflow/runner';
+import { createHandMadeServer } from '../support/okta-seed';
 import { provisioningInput, useHarness, type Harness } from './harness';
 
 const harness = useHarness();
@@ -33,18 +34,9 @@ const secrets = () =>
 async function provisioned(): Promise<{ otherServer: string; kongBefore: WorkspaceConfig }> {
   await h.reset(PRIOR);
   const kongBefore = structuredClone(h.kong.state.workspace('team-a')!.config);
-  const headers = {
-    Authorization: `SSWS ${h.okta.token}`,
-    'Content-Type': 'application/json',
-    Accept: 'application/json',
-  };
-  const other = await fetch(`${h.okta.url}/api/v1/authorizationServers`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ name: 'someone-elses-server', audiences: ['api://x'], description: 'not ours' }),
-  });
+  const otherServer = await createHandMadeServer(h.okta, 'someone-elses-server');
   expect((await h.run(provisioningInput())).status).toBe('SUCCEEDED');
-  return { otherServer: ((await other.json()) as { id: string }).id, kongBefore };
+  return { otherServer, kongBefore };
 }
 
 it('removes what provisioning made, restores Kong exactly, and leaves the rest alone', async () => {
