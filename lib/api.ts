@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { provisioningRequestSchema, teardownRequestSchema } from '../lambdas/core/request';
 import type { RequestsTable } from './requests-table';
-import { StepFunction, type StepFunctionProps } from './step-function';
+import { ProvisionerFunction } from './provisioner-function';
 
 export interface ProvisioningApiProps {
   /** The one environment this deployment provisions (requests for another are refused). */
@@ -21,7 +21,6 @@ export interface ProvisioningApiProps {
   requests: RequestsTable;
   provisioning: sfn.StateMachine;
   teardown: sfn.StateMachine;
-  functionDefaults: Omit<StepFunctionProps, 'stepName' | 'access' | 'entry' | 'environment'>;
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
@@ -79,14 +78,9 @@ export class ProvisioningApi extends Construct {
       API_BASE_PATH: `/${STAGE}`,
       PROVISIONER_ENVIRONMENT: props.environmentName,
     };
+    // API functions read no secret at all: they record requests and start executions.
     const fn = (name: string, file: string) =>
-      new StepFunction(this, name, {
-        ...props.functionDefaults,
-        stepName: name,
-        access: [],
-        entry: path.join(API_DIR, file),
-        environment: env,
-      });
+      new ProvisionerFunction(this, name, { name, entry: path.join(API_DIR, file), environment: env });
 
     const start = fn('StartProvisioning', 'start-provisioning.ts');
     const teardown = fn('StartTeardown', 'start-teardown.ts');
@@ -101,7 +95,7 @@ export class ProvisioningApi extends Construct {
     props.requests.grantRead(list.role);
     props.requests.grantRead(status.role);
     // The status view reads history; the start handlers check whether a lock holder's run ended.
-    const readers: Array<[StepFunction, string[]]> = [
+    const readers: Array<[ProvisionerFunction, string[]]> = [
       [status, ['states:DescribeExecution', 'states:GetExecutionHistory']],
       [start, ['states:DescribeExecution']],
       [teardown, ['states:DescribeExecution']],
@@ -131,7 +125,10 @@ export class ProvisioningApi extends Construct {
         modelName: name,
         schema: modelSchema(schema, defaultedByHandler),
       });
-    const provisioningModel = model('ProvisioningRequest', provisioningRequestSchema, ['requestedBy']);
+    const provisioningModel = model('ProvisioningRequest', provisioningRequestSchema, [
+      'requestedBy',
+      'environment',
+    ]);
     const teardownModel = model(
       'TeardownRequest',
       teardownRequestSchema.pick({ requestedBy: true }).partial(),
@@ -165,7 +162,8 @@ export class ProvisioningApi extends Construct {
         requestModels: { 'application/json': teardownModel },
         requestParameters: {
           'method.request.path.workspace': true,
-          'method.request.querystring.environment': true,
+          // Optional: a deployment serves one environment, which is the default.
+          'method.request.querystring.environment': false,
         },
       });
 

@@ -8,7 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { REQUESTS_TABLE_SCHEMA } from '../lambdas/clients/requests';
+import { REQUESTS_TABLE_SCHEMA } from '../lambdas/clients/requests/schema';
 
 export interface RequestsTableProps {
   /** Customer managed key; the AWS managed key (`aws/dynamodb`) when absent. */

@@ -5,20 +5,13 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import {
-  allHandlerNames,
-  forwardSteps,
-  teardownFlow,
-  undoSteps,
-  FINALIZE,
-  type SecretAccess,
-} from '../lambdas/steps/catalogue';
+import { FINALIZE_HANDLERS, allHandlers } from '../lambdas/steps/catalogue';
 import { PRODUCT, secretNamePrefix } from '../lambdas/core/naming';
 import { WorkflowAlarms } from './alarms';
 import { ProvisioningApi } from './api';
 import { RequestsTable } from './requests-table';
 import { TeardownWorkflow } from './teardown-workflow';
-import { StepFunction } from './step-function';
+import { ProvisionerFunction } from './provisioner-function';
 import { ProvisioningWorkflow } from './workflow';
 
 export interface ProvisioningConfig {
@@ -35,19 +28,12 @@ export interface ProvisioningStackProps extends StackProps {
   config: ProvisioningConfig;
 }
 
-function accessOf(handler: string): readonly SecretAccess[] {
-  if (handler === FINALIZE) return ['managed-secrets'];
-  const meta = [...forwardSteps(), ...teardownFlow, ...undoSteps].find((s) => s.name === handler);
-  if (!meta) throw new Error(`no catalogue entry for ${handler}`);
-  return meta.access;
-}
-
 export class ProvisioningStack extends Stack {
   readonly workflow: ProvisioningWorkflow;
   readonly teardown: TeardownWorkflow;
   readonly requests: RequestsTable;
   readonly api: ProvisioningApi;
-  readonly functions: Record<string, StepFunction>;
+  readonly functions: Record<string, ProvisionerFunction>;
 
   constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
     super(scope, id, props);
@@ -72,25 +58,28 @@ export class ProvisioningStack extends Stack {
     );
 
     this.functions = Object.fromEntries(
-      allHandlerNames().map((name) => [
+      allHandlers().map(({ name, access }) => [
         name,
-        new StepFunction(this, name, {
-          stepName: name,
-          access: accessOf(name),
-          oktaOrgUrl: config.oktaOrgUrl,
-          kongAdminUrl: config.kongAdminUrl,
-          oktaTokenSecret,
-          kongTokenSecret,
+        new ProvisionerFunction(this, name, {
+          name,
+          access,
+          okta: { url: config.oktaOrgUrl, tokenSecret: oktaTokenSecret },
+          kong: { url: config.kongAdminUrl, tokenSecret: kongTokenSecret },
           managedSecretsPrefix: secretNamePrefix(config.environmentName),
           environment: { PROVISIONER_ENVIRONMENT: config.environmentName },
         }),
       ]),
     );
-    const finalize = this.functions[FINALIZE] as StepFunction;
-    // Finalize records each outcome and releases the workspace lock.
+    // The Finalize handlers record each outcome and release the workspace lock.
     this.requests = new RequestsTable(this, 'Requests');
-    this.requests.grantReadWrite(finalize.role);
-    finalize.fn.addEnvironment('REQUESTS_TABLE', this.requests.table.tableName);
+    const finalizers = Object.values(FINALIZE_HANDLERS).map(
+      (h) => this.functions[h.name] as ProvisionerFunction,
+    );
+    for (const finalize of finalizers) {
+      this.requests.grantReadWrite(finalize.role);
+      finalize.fn.addEnvironment('REQUESTS_TABLE', this.requests.table.tableName);
+    }
+    const finalize = this.functions[FINALIZE_HANDLERS.provisioning.name] as ProvisionerFunction;
 
     const functions = Object.fromEntries(Object.entries(this.functions).map(([name, f]) => [name, f.fn]));
     this.workflow = new ProvisioningWorkflow(this, 'Provisioning', { functions });
@@ -105,13 +94,6 @@ export class ProvisioningStack extends Stack {
       requests: this.requests,
       provisioning: this.workflow.stateMachine,
       teardown: this.teardown.stateMachine,
-      functionDefaults: {
-        oktaOrgUrl: config.oktaOrgUrl,
-        kongAdminUrl: config.kongAdminUrl,
-        oktaTokenSecret,
-        kongTokenSecret,
-        managedSecretsPrefix: secretNamePrefix(config.environmentName),
-      },
     });
   }
 }

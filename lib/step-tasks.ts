@@ -77,7 +77,11 @@ export function addUndoRetries(state: sfn.TaskStateBase): void {
 }
 
 /** Tasks that invoke the step functions by handler name, with our defaults. */
-export function stepTasks(scope: Construct, functions: Readonly<Record<string, lambda.IFunction>>) {
+export function stepTasks(
+  scope: Construct,
+  functions: Readonly<Record<string, lambda.IFunction>>,
+  finalizeHandler: string,
+) {
   const fn = (name: string): lambda.IFunction => {
     const f = functions[name];
     if (!f) throw new Error(`no function for ${name}`);
@@ -93,9 +97,9 @@ export function stepTasks(scope: Construct, functions: Readonly<Record<string, l
       taskTimeout: sfn.Timeout.duration(Duration.seconds(120)),
       ...options,
     });
-  /** Every Finalize state runs the one Finalize function with the outcome it stands for. */
+  /** Every Finalize state of a workflow runs its one Finalize function with the outcome it stands for. */
   const finalize = (stateName: string, outcome: string) =>
-    invoke(stateName, 'Finalize', {
+    invoke(stateName, finalizeHandler, {
       payload: sfn.TaskInput.fromObject({ outcome, 'state.$': '$' }),
       resultPath: '$.final',
     });

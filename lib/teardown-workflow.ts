@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FINALIZE_STATES, teardownFlow } from '../lambdas/steps/catalogue';
+import { FINALIZE_HANDLERS, FINALIZE_STATES, teardownFlow } from '../lambdas/steps/catalogue';
 import { acknowledgeStateMachineGrants, addForwardRetries, stepTasks } from './step-tasks';
 
 export const TEARDOWN_FAILED = 'TeardownFailed';
@@ -24,7 +24,7 @@ export class TeardownWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: TeardownWorkflowProps) {
     super(scope, id);
-    const { invoke, finalize } = stepTasks(this, props.functions);
+    const { invoke, finalize } = stepTasks(this, props.functions, FINALIZE_HANDLERS.teardown.name);
 
     const failed = finalize(FINALIZE_STATES.teardownFailed, 'TEARDOWN_FAILED');
     failed.addRetry({

@@ -18,6 +18,7 @@ import {
   type Retrying,
 } from './step-tasks';
 import {
+  FINALIZE_HANDLERS,
   FINALIZE_STATES,
   compensationChain,
   compensationEntry,
@@ -35,13 +36,20 @@ export interface ProvisioningWorkflowProps {
   logRetention?: logs.RetentionDays;
 }
 
+function branchKey(parallelKey: string, step: StepMeta): string {
+  const prefix = `${parallelKey}.`;
+  if (!step.resultKey?.startsWith(prefix))
+    throw new Error(`parallel branch step ${step.name} must write under '${prefix}'`);
+  return step.resultKey.slice(prefix.length);
+}
+
 export class ProvisioningWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ProvisioningWorkflowProps) {
     super(scope, id);
-    const { invoke, finalize } = stepTasks(this, props.functions);
+    const { invoke, finalize } = stepTasks(this, props.functions, FINALIZE_HANDLERS.provisioning.name);
 
     // ---- compensation chain -------------------------------------------------------------------
     const finalizeFailed = finalize(FINALIZE_STATES.failed, 'FAILED');
@@ -129,7 +137,8 @@ export class ProvisioningWorkflow extends Construct {
           stateName: node.name,
           resultSelector: Object.fromEntries(
             node.branches.flatMap((branch, i) =>
-              branch.map((s) => [`${s.resultKey}.$`, `$[${i}].resources.${s.resultKey}`]),
+              // Branch steps write under the parallel's own key (`authorization.claim`): one name per resource.
+              branch.map((s) => [`${branchKey(node.resultKey, s)}.$`, `$[${i}].resources.${s.resultKey}`]),
             ),
           ),
           resultPath: `$.resources.${node.resultKey}`,

@@ -14,7 +14,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { requestsTableDefinition } from '../lambdas/clients/requests';
+import { requestsTableDefinition } from '../lambdas/clients/requests/schema';
 
 export interface LocalDynamoDb {
   /** `http://127.0.0.1:<port>` */

@@ -10,7 +10,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildApiDeps } from '../lambdas/api/deps';
-import { contextFromEnv } from '../lambdas/steps/context';
+import {
+  DEFAULT_LOCK_TTL_SECONDS,
+  LOCAL_DEFAULT_ENVIRONMENT,
+  type ApiConfig,
+  type AwsClientOptions,
+  type StepConfig,
+} from '../lambdas/core/config';
+import { buildStepContext } from '../lambdas/steps/context';
 import { startApiServer } from './api-server';
 import { ensureRequestsTable, startDynamoDb } from './dynamodb';
 import { startSecretsManagerEmulator } from './emulators/secrets-manager';
@@ -41,6 +48,10 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** Where the emulated AWS services answer: the real SDK clients reach them with these. */
+  aws: AwsClientOptions;
+  requestsTable: string;
+  stateMachines: { provision: string; teardown: string };
   oktaUrl: string;
   kongUrl: string;
   /** Present when the built-in sandboxes are used. */
@@ -67,28 +78,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const okta = options.okta ?? { orgUrl: oktaSandbox!.url, token: oktaSandbox!.token };
     const kong = options.kong ?? { adminUrl: kongSandbox!.url, token: kongSandbox!.token };
 
-    // The handlers configure themselves from the environment exactly as in Lambda.
-    Object.assign(process.env, {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEmulator.url,
-      REQUESTS_TABLE: TABLE,
-      OKTA_ORG_URL: okta.orgUrl,
-      KONG_ADMIN_URL: kong.adminUrl,
-      LOCK_TTL_SECONDS: String(options.lockTtlSeconds ?? 7 * 3600),
-    });
-    await ensureRequestsTable(new DynamoDBClient({}), TABLE);
+    const aws: AwsClientOptions = {
+      region: REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoints: { dynamodb: dynamo.endpoint, secretsManager: secretsEmulator.url },
+    };
+    const client = { region: REGION, credentials: aws.credentials };
+    await ensureRequestsTable(new DynamoDBClient({ ...client, endpoint: dynamo.endpoint }), TABLE);
 
     // API tokens live in Secrets Manager, as deployed: functions get ARNs, never values.
-    const sm = new SecretsManagerClient({});
+    const sm = new SecretsManagerClient({ ...client, endpoint: secretsEmulator.url });
     const tokenArn = async (name: string, value: string) =>
       (await sm.send(new CreateSecretCommand({ Name: `local/${name}`, SecretString: value }))).ARN as string;
-    process.env.OKTA_TOKEN_SECRET_ARN = await tokenArn('okta-api-token', okta.token);
-    process.env.KONG_TOKEN_SECRET_ARN = await tokenArn('kong-admin-token', kong.token);
-
-    const ctx = await contextFromEnv();
+    const stepConfig: StepConfig = {
+      okta: { url: okta.orgUrl, tokenSecretArn: await tokenArn('okta-api-token', okta.token) },
+      kong: { url: kong.adminUrl, tokenSecretArn: await tokenArn('kong-admin-token', kong.token) },
+      requestsTable: TABLE,
+      aws,
+    };
+    const ctx = await buildStepContext(stepConfig);
     const hosted = (name: string, definition: HostedStateMachine['definition']): HostedStateMachine => ({
       arn: stateMachineArn(name, REGION),
       name,
@@ -104,13 +112,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataFile: path.join(options.dataDir, 'executions.json'),
     });
     closers.push(() => sfn.close());
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SFN: sfn.url,
-      PROVISIONING_STATE_MACHINE_ARN: provisioning.arn,
-      TEARDOWN_STATE_MACHINE_ARN: teardown.arn,
-    });
+    // Local mode serves any environment; a request that names none is for `dev`.
+    const apiConfig: ApiConfig = {
+      requestsTable: TABLE,
+      stateMachines: { provision: provisioning.arn, teardown: teardown.arn },
+      basePath: '',
+      defaultEnvironment: LOCAL_DEFAULT_ENVIRONMENT,
+      lockTtlSeconds: options.lockTtlSeconds ?? DEFAULT_LOCK_TTL_SECONDS,
+      aws: { ...aws, endpoints: { ...aws.endpoints, sfn: sfn.url } },
+    };
 
-    const api = await startApiServer(buildApiDeps(), {
+    const api = await startApiServer(buildApiDeps(apiConfig), {
       port: options.port,
       ready: () => ({ okta: okta.orgUrl, kong: kong.adminUrl, sandboxes: Boolean(oktaSandbox) }),
     });
@@ -118,6 +130,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     return {
       apiUrl: api.url,
+      aws: apiConfig.aws ?? {},
+      requestsTable: TABLE,
+      stateMachines: apiConfig.stateMachines,
       oktaUrl: okta.orgUrl,
       kongUrl: kong.adminUrl,
       ...(oktaSandbox ? { oktaSandbox } : {}),

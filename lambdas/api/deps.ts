@@ -1,37 +1,33 @@
-/**
- * What the API handlers need, built once per container from the environment: the request log
- * and lock, Step Functions, and the two state machines' ARNs.
- */
+/** What the API handlers need, built once per container from the parsed configuration. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { StepFunctionsExecutions } from '../clients/executions';
 import { RequestStore } from '../clients/requests';
-import { PermanentError } from '../core/errors';
+import { apiConfigFromEnv, type ApiConfig } from '../core/config';
+import type { RunDeps } from '../runs/deps';
 
-export interface ApiDeps {
-  requests: RequestStore;
-  sfn: SFNClient;
-  stateMachines: { provision: string; teardown: string };
-  /** How long a workspace lock lives if its run never releases it (crashed, killed). */
-  lockTtlSeconds: number;
-  now(): Date;
+export interface ApiDeps extends RunDeps {
+  /** A request without `environment` is for this one. */
+  defaultEnvironment: string;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new PermanentError(`Configuration error: environment variable ${name} is not set`);
-  return value;
-}
-
-export function buildApiDeps(env: NodeJS.ProcessEnv = process.env): ApiDeps {
+export function buildApiDeps(config: ApiConfig, now: () => Date = () => new Date()): ApiDeps {
+  const aws = config.aws ?? {};
+  const client = { region: aws.region, credentials: aws.credentials };
   return {
-    requests: new RequestStore({ tableName: required(env, 'REQUESTS_TABLE') }),
-    sfn: new SFNClient({}),
-    stateMachines: {
-      provision: required(env, 'PROVISIONING_STATE_MACHINE_ARN'),
-      teardown: required(env, 'TEARDOWN_STATE_MACHINE_ARN'),
-    },
-    // The provisioning state machine times out after 6 h; a lock outliving that is stale.
-    lockTtlSeconds: Number(env.LOCK_TTL_SECONDS ?? 7 * 3600),
-    now: () => new Date(),
+    store: new RequestStore({
+      tableName: config.requestsTable,
+      client: new DynamoDBClient({ ...client, endpoint: aws.endpoints?.dynamodb }),
+    }),
+    executions: new StepFunctionsExecutions(
+      config.stateMachines,
+      new SFNClient({ ...client, endpoint: aws.endpoints?.sfn }),
+    ),
+    ...(config.servedEnvironment ? { servedEnvironment: config.servedEnvironment } : {}),
+    defaultEnvironment: config.defaultEnvironment,
+    basePath: config.basePath,
+    lockTtlSeconds: config.lockTtlSeconds,
+    now,
   };
 }
 
@@ -39,6 +35,6 @@ let cached: ApiDeps | undefined;
 
 /** One set per Lambda container, reused by warm invocations. */
 export function depsFromEnv(): ApiDeps {
-  cached ??= buildApiDeps();
+  cached ??= buildApiDeps(apiConfigFromEnv());
   return cached;
 }

@@ -4,7 +4,10 @@
  * never request values or stack traces.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ConflictError, ProvisionerError, ValidationError } from '../core/errors';
+import type { RequestSource } from '../clients/requests';
+import { ConflictError, NotFoundError, ProvisionerError, ValidationError } from '../core/errors';
+import type { AcceptedRun } from '../runs/accept';
+import { statusUrl } from '../runs/deps';
 import { logger } from '../clients/logger';
 
 export type ApiEvent = APIGatewayProxyEvent;
@@ -16,11 +19,6 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
     headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
-}
-
-export class NotFoundError extends ProvisionerError {
-  override readonly name = 'NotFoundError';
-  readonly retryable = false;
 }
 
 export interface Caller {
@@ -43,6 +41,43 @@ export function header(event: ApiEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
   return entry?.[1] ?? undefined;
+}
+
+/** What a self-service caller's run records as its source. */
+export function apiSource(caller: Caller): RequestSource {
+  return {
+    channel: 'api',
+    principal: caller.principal,
+    ...(caller.sourceIp ? { sourceIp: caller.sourceIp } : {}),
+    ...(caller.userAgent ? { userAgent: caller.userAgent } : {}),
+  };
+}
+
+/** 202 with where to follow the run. */
+export function acceptedResponse(
+  deps: { basePath: string },
+  accepted: AcceptedRun,
+  extra: Record<string, unknown> = {},
+): ApiResult {
+  const url = statusUrl(deps, accepted.id);
+  return json(202, { id: accepted.id, status: accepted.status, statusUrl: url, ...extra }, { Location: url });
+}
+
+/** A body that must be a JSON object when present (`required`: when absent too). */
+export function jsonObjectBody(event: ApiEvent, required: boolean): Record<string, unknown> {
+  const body = parseJsonBody(event);
+  if (body === undefined && !required) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw ValidationError.of([
+      {
+        field: '',
+        reason: required
+          ? 'the request body must be a JSON object'
+          : 'the request body, when given, must be a JSON object',
+      },
+    ]);
+  }
+  return body as Record<string, unknown>;
 }
 
 export function parseJsonBody(event: ApiEvent): unknown {

@@ -11,9 +11,13 @@ import {
   RestoreSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { ConflictError, PermanentError, TransientError, type ProvisionerError } from '../core/errors';
+import { ConflictError, PermanentError } from '../core/errors';
 import { PRODUCT, ownershipOf, type Ownership } from '../core/naming';
+import { errorName, mapAwsError as mapAws } from './aws-errors';
 import { logger } from './logger';
+
+const mapAwsError = (operation: string, name: string, err: unknown) =>
+  mapAws('Secrets Manager', operation, name, err);
 
 export const REQUEST_TAG = `${PRODUCT}:request-id`;
 export const MANAGED_TAG = 'managed-by';
@@ -28,35 +32,6 @@ export interface DeleteResult {
   deleted: boolean;
   /** Why it was left alone, when it was. */
   leftAlone?: string;
-}
-
-function errorName(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'name' in err
-    ? String((err as { name: unknown }).name)
-    : 'Error';
-}
-
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'InternalServiceError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNRESET',
-  'ECONNREFUSED',
-]);
-
-/**
- * The SDK's errors never carry the secret value, but we still build our own message from the name.
- * An error without an HTTP status never got an answer (refused, reset, timed out): worth retrying.
- */
-function mapAwsError(operation: string, name: string, err: unknown): ProvisionerError {
-  const kind = errorName(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-  const message = `Secrets Manager ${operation} on '${name}' failed: ${status === undefined ? `${kind} (no answer)` : kind}`;
-  if (TRANSIENT.has(kind) || status === undefined || status >= 500)
-    return new TransientError(message, { operation, kind });
-  return new PermanentError(message, { operation, kind });
 }
 
 export class SecretStore {

@@ -97,3 +97,9 @@ export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undef
   }
   return out;
 }
+
+/** The thing asked about does not exist (an unknown request id). */
+export class NotFoundError extends ProvisionerError {
+  override readonly name = 'NotFoundError';
+  readonly retryable = false;
+}

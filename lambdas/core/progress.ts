@@ -49,9 +49,12 @@ const FAILURE_TYPES = new Set([
   'TaskTimedOut',
 ]);
 
+/** By default a step is any Task state (history says so by the event type). */
+const isTaskEntry = (event: HistoryEvent) => event.type === 'TaskStateEntered';
+
 export function stepProgress(
   events: readonly HistoryEvent[],
-  isStep: (name: string) => boolean,
+  isStep?: (name: string) => boolean,
   secrets: readonly string[] = [],
 ): StepProgress[] {
   const steps: StepProgress[] = [];
@@ -61,7 +64,7 @@ export function stepProgress(
     const type = event.type ?? '';
     const entered = event.stateEnteredEventDetails?.name;
     const exited = event.stateExitedEventDetails?.name;
-    if (entered && isStep(entered)) {
+    if (entered && (isStep ? isStep(entered) : isTaskEntry(event))) {
       const existing = open.find((s) => s.name === entered);
       if (existing) {
         // Local mode re-enters a state to retry it.

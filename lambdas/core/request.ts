@@ -211,13 +211,30 @@ function firstIssuePerField(issues: FieldIssue[]): FieldIssue[] {
   return [...byField.values()];
 }
 
+export interface RequestDefaults {
+  /** The environment a request that names none is for (a deployment serves exactly one). */
+  environment?: string;
+  /** Who asked, when the body does not say: the authenticated caller. */
+  requestedBy?: string;
+}
+
+function withDefaults(body: object, defaults: RequestDefaults): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...body };
+  if (fields.environment === undefined && defaults.environment !== undefined)
+    fields.environment = defaults.environment;
+  if (fields.requestedBy === undefined && defaults.requestedBy !== undefined)
+    fields.requestedBy = defaults.requestedBy;
+  return fields;
+}
+
 /** Parses a request body; throws a ValidationError naming every offending field. */
-export function parseProvisioningRequest(body: unknown): ProvisioningRequest {
+export function parseProvisioningRequest(body: unknown, defaults: RequestDefaults = {}): ProvisioningRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ValidationError.of([{ field: '', reason: 'the request body must be a JSON object' }]);
   }
-  const result = provisioningRequestSchema.safeParse(body);
-  if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, body)));
+  const fields = withDefaults(body, defaults);
+  const result = provisioningRequestSchema.safeParse(fields);
+  if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, fields)));
   return result.data;
 }
 
@@ -230,9 +247,10 @@ export const teardownRequestSchema = z.strictObject({
 
 export type TeardownRequest = z.output<typeof teardownRequestSchema>;
 
-export function parseTeardownRequest(body: unknown): TeardownRequest {
-  const result = teardownRequestSchema.safeParse(body);
-  if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, body)));
+export function parseTeardownRequest(body: unknown, defaults: RequestDefaults = {}): TeardownRequest {
+  const fields = typeof body === 'object' && body !== null ? withDefaults(body, defaults) : body;
+  const result = teardownRequestSchema.safeParse(fields);
+  if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, fields)));
   return result.data;
 }
 

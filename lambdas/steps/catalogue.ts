@@ -2,7 +2,8 @@
  * The provisioning flow as one declarative list: every forward step, where its result goes, and
  * the undo steps that reverse it. The CDK workflow, the local runner and the README diagram are
  * all derived from this list, so the compensation order cannot drift from the creation order.
- * Pure metadata: no runtime imports, so `lib/` can read it.
+ * Pure metadata: no runtime imports, so `lib/` can read it. The names are literal types, so the
+ * compiler proves every state has a handler (see handlers.ts).
  */
 
 /** Which secrets a step's function may read (drives least-privilege IAM). */
@@ -10,123 +11,121 @@ export type SecretAccess = 'okta-token' | 'kong-token' | 'managed-secrets';
 
 export interface StepMeta {
   /** State name, also the key local mode uses to find the handler. */
-  name: string;
+  readonly name: string;
   /** `$.resources.<resultKey>` receives the step's result. */
-  resultKey?: string;
+  readonly resultKey?: string;
   /** Undo states that reverse this step, in the order they run. */
-  undo?: readonly string[];
-  access: readonly SecretAccess[];
+  readonly undo?: readonly string[];
+  readonly access: readonly SecretAccess[];
   /** Dry runs stop after this step. */
-  lastPlanningStep?: true;
-  description: string;
+  readonly lastPlanningStep?: true;
+  readonly description: string;
 }
 
 export interface ParallelMeta {
-  name: string;
-  resultKey: string;
-  branches: ReadonlyArray<readonly StepMeta[]>;
+  readonly name: string;
+  readonly resultKey: string;
+  readonly branches: ReadonlyArray<readonly StepMeta[]>;
   /** Undo states entered when a branch fails (the branch results are lost with the failure). */
-  undo?: readonly string[];
+  readonly undo?: readonly string[];
 }
 
 export type FlowNode = StepMeta | ParallelMeta;
+
+export interface UndoMeta {
+  readonly name: string;
+  readonly access: readonly SecretAccess[];
+  readonly description: string;
+}
 
 export function isParallel(node: FlowNode): node is ParallelMeta {
   return 'branches' in node;
 }
 
-export interface UndoMeta {
-  name: string;
-  access: readonly SecretAccess[];
-  description: string;
-}
-
-const step = (meta: StepMeta): StepMeta => meta;
-
-export const provisioningFlow: readonly FlowNode[] = [
-  step({ name: 'ValidatePlan', access: [], description: 'validate the request and fix the names to use' }),
-  step({
+const PROVISIONING = [
+  { name: 'ValidatePlan', access: [], description: 'validate the request and fix the names to use' },
+  {
     name: 'ResolvePortal',
     resultKey: 'portal',
     undo: ['DeletePortalSnapshot'],
     access: ['kong-token', 'managed-secrets'],
     description:
       'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
-  }),
-  step({
+  },
+  {
     name: 'ResolveOktaInputs',
     resultKey: 'oktaInputs',
     access: ['okta-token'],
     lastPlanningStep: true,
     description: 'resolve the Okta groups, check the e-mail attribute, look up existing resources',
-  }),
-  step({
+  },
+  {
     name: 'CreateOktaApp',
     resultKey: 'oktaApp',
     undo: ['DeleteOktaApp', 'DeleteClientSecret'],
     access: ['okta-token', 'managed-secrets'],
     description: 'ensure the Web OIDC app; store its client secret in Secrets Manager',
-  }),
-  step({
+  },
+  {
     name: 'AssignGroups',
     resultKey: 'groupAssignments',
     undo: ['UnassignGroups'],
     access: ['okta-token'],
     description: 'assign the requested groups to the app',
-  }),
-  step({
+  },
+  {
     name: 'CreateAuthServer',
     resultKey: 'authServer',
     undo: ['DeleteAuthServer'],
     access: ['okta-token'],
     description: 'ensure the custom authorization server (audience, owned description)',
-  }),
+  },
   {
     name: 'ConfigureAuthorization',
     resultKey: 'authorization',
     branches: [
       [
-        step({
+        {
           name: 'CreateClaim',
-          resultKey: 'claim',
+          resultKey: 'authorization.claim',
           access: ['okta-token'],
           description: 'ID-token claim user.<attribute>, always',
-        }),
+        },
       ],
       [
-        step({
+        {
           name: 'CreateAccessPolicy',
-          resultKey: 'accessPolicy',
+          resultKey: 'authorization.accessPolicy',
           access: ['okta-token'],
           description: 'access policy for the app',
-        }),
-        step({
+        },
+        {
           name: 'CreatePolicyRule',
-          resultKey: 'policyRule',
+          resultKey: 'authorization.policyRule',
           access: ['okta-token'],
           description: 'authorization-code rule, any user, any scope',
-        }),
+        },
       ],
     ],
     // Claims, policies and rules live inside the authorization server; its undo removes them.
     undo: [],
   },
-  step({
+  {
     name: 'ConfigurePortal',
     resultKey: 'portalAuth',
     undo: ['RevertPortal'],
     access: ['kong-token', 'managed-secrets'],
     description: 'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve',
-  }),
-  step({
+  },
+  {
     name: 'VerifyPortal',
     resultKey: 'verification',
     access: ['kong-token'],
     description: 'read back the workspace and fetch the issuer discovery document',
-  }),
-];
+  },
+] as const satisfies readonly FlowNode[];
 
-export const undoSteps: readonly UndoMeta[] = [
+const UNDO = [
   {
     name: 'RevertPortal',
     access: ['kong-token', 'managed-secrets'],
@@ -153,9 +152,69 @@ export const undoSteps: readonly UndoMeta[] = [
     access: ['managed-secrets'],
     description: 'delete the Kong snapshot this request stored',
   },
-];
+] as const satisfies readonly UndoMeta[];
 
-export const FINALIZE = 'Finalize';
+/**
+ * Teardown: the undo halves in dependency order for a workspace provisioned earlier, found by
+ * name. Each step is idempotent; a failed teardown is simply run again.
+ */
+const TEARDOWN = [
+  { name: 'ValidateTeardown', access: [], description: 'validate the teardown request' },
+  {
+    name: 'RestorePortal',
+    resultKey: 'removed.RestorePortal',
+    access: ['okta-token', 'kong-token', 'managed-secrets'],
+    description: 'put the Kong portal settings back to the saved baseline',
+  },
+  {
+    name: 'RemoveAuthServer',
+    resultKey: 'removed.RemoveAuthServer',
+    access: ['okta-token'],
+    description: 'deactivate and delete the provisioner-made authorization server',
+  },
+  {
+    name: 'RemoveOktaApp',
+    resultKey: 'removed.RemoveOktaApp',
+    access: ['okta-token'],
+    description: 'deactivate and delete the provisioner-made app',
+  },
+  {
+    name: 'RemoveSecrets',
+    resultKey: 'removed.RemoveSecrets',
+    access: ['managed-secrets'],
+    description: 'delete the client secret and the Kong baseline',
+  },
+] as const satisfies readonly StepMeta[];
+
+/** The same lists, as the structural types the builders (CDK, diagram, local runner) walk. */
+export const provisioningFlow: readonly FlowNode[] = PROVISIONING;
+export const undoSteps: readonly UndoMeta[] = UNDO;
+export const teardownFlow: readonly StepMeta[] = TEARDOWN;
+
+/** The Finalize states of the state machines, each run by its workflow's Finalize handler with an outcome. */
+export const FINALIZE_STATES = {
+  planned: 'FinalizePlan',
+  succeeded: 'FinalizeSucceeded',
+  failed: 'FinalizeFailed',
+  tornDown: 'FinalizeTeardown',
+  teardownFailed: 'FinalizeTeardownFailed',
+} as const;
+
+export const FINALIZE_HANDLERS = {
+  provisioning: { name: 'FinalizeProvisioning', access: ['managed-secrets'] },
+  teardown: { name: 'FinalizeTeardown', access: [] },
+} as const satisfies Record<string, { name: string; access: readonly SecretAccess[] }>;
+
+// ---- names as types ----------------------------------------------------------------------------
+
+type Flow = (typeof PROVISIONING)[number];
+type BranchStep<N> = N extends { branches: ReadonlyArray<ReadonlyArray<infer S>> } ? S : N;
+export type ForwardStateName = BranchStep<Flow>['name'];
+export type UndoStateName = (typeof UNDO)[number]['name'];
+export type TeardownStateName = (typeof TEARDOWN)[number]['name'];
+export type FinalizeHandlerName = (typeof FINALIZE_HANDLERS)[keyof typeof FINALIZE_HANDLERS]['name'];
+/** Every handler a function exists for: one Lambda each. */
+export type HandlerName = ForwardStateName | UndoStateName | TeardownStateName | FinalizeHandlerName;
 
 /** Every forward step in execution order (parallel branches flattened). */
 export function forwardSteps(flow: readonly FlowNode[] = provisioningFlow): StepMeta[] {
@@ -180,69 +239,27 @@ export function compensationEntry(flow: readonly FlowNode[], nodeName: string): 
   return undefined;
 }
 
-export function undoMeta(name: string): UndoMeta {
-  const meta = undoSteps.find((u) => u.name === name);
-  if (!meta) throw new Error(`unknown undo step ${name}`);
-  return meta;
-}
+const FINALIZE_STATE_HANDLER: Readonly<Record<string, FinalizeHandlerName>> = {
+  [FINALIZE_STATES.planned]: FINALIZE_HANDLERS.provisioning.name,
+  [FINALIZE_STATES.succeeded]: FINALIZE_HANDLERS.provisioning.name,
+  [FINALIZE_STATES.failed]: FINALIZE_HANDLERS.provisioning.name,
+  [FINALIZE_STATES.tornDown]: FINALIZE_HANDLERS.teardown.name,
+  [FINALIZE_STATES.teardownFailed]: FINALIZE_HANDLERS.teardown.name,
+};
 
-/** The Finalize states of the state machine all run the one Finalize handler, with an outcome. */
-export const FINALIZE_STATES = {
-  planned: 'FinalizePlan',
-  succeeded: 'FinalizeSucceeded',
-  failed: 'FinalizeFailed',
-  tornDown: 'FinalizeTeardown',
-  teardownFailed: 'FinalizeTeardownFailed',
-} as const;
-
-/**
- * Teardown: the undo halves in dependency order for a workspace provisioned earlier, found by
- * name. Each step is idempotent; a failed teardown is simply run again.
- */
-export const teardownFlow: readonly StepMeta[] = [
-  step({ name: 'ValidateTeardown', access: [], description: 'validate the teardown request' }),
-  step({
-    name: 'RestorePortal',
-    resultKey: 'removed.RestorePortal',
-    access: ['okta-token', 'kong-token', 'managed-secrets'],
-    description: 'put the Kong portal settings back to the saved baseline',
-  }),
-  step({
-    name: 'RemoveAuthServer',
-    resultKey: 'removed.RemoveAuthServer',
-    access: ['okta-token'],
-    description: 'deactivate and delete the provisioner-made authorization server',
-  }),
-  step({
-    name: 'RemoveOktaApp',
-    resultKey: 'removed.RemoveOktaApp',
-    access: ['okta-token'],
-    description: 'deactivate and delete the provisioner-made app',
-  }),
-  step({
-    name: 'RemoveSecrets',
-    resultKey: 'removed.RemoveSecrets',
-    access: ['managed-secrets'],
-    description: 'delete the client secret and the Kong baseline',
-  }),
-];
-
-/** Which handler a Task state runs (state names are unique; handlers can serve several states). */
+/** Which handler a Task state runs (state names are unique; a Finalize handler serves several states). */
 export function handlerNameForState(stateName: string): string {
-  return (Object.values(FINALIZE_STATES) as string[]).includes(stateName) ? FINALIZE : stateName;
+  return FINALIZE_STATE_HANDLER[stateName] ?? stateName;
 }
 
-/** Every handler the state machines need a function for. */
-export function allHandlerNames(): string[] {
-  return [
-    ...forwardSteps().map((s) => s.name),
-    ...undoSteps.map((u) => u.name),
-    ...teardownFlow.map((s) => s.name),
-    FINALIZE,
-  ];
+/** Every handler the state machines need a function for, with the secrets it may read. */
+export function allHandlers(): Array<{ name: HandlerName; access: readonly SecretAccess[] }> {
+  const forward: ReadonlyArray<BranchStep<Flow>> = PROVISIONING.flatMap(
+    (node): ReadonlyArray<BranchStep<Flow>> => ('branches' in node ? node.branches.flat() : [node]),
+  );
+  return [...forward, ...UNDO, ...TEARDOWN, ...Object.values(FINALIZE_HANDLERS)];
 }
 
-/** Task states whose progress a user sees (every state that runs a handler). */
-export function isTaskState(name: string): boolean {
-  return allHandlerNames().includes(name) || (Object.values(FINALIZE_STATES) as string[]).includes(name);
+export function allHandlerNames(): HandlerName[] {
+  return allHandlers().map((h) => h.name);
 }

@@ -1,12 +1,14 @@
 /**
- * What a step needs to do its work: the three clients. Built once per Lambda container from the
- * environment; API tokens are read from Secrets Manager by ARN (never passed as values in env).
+ * What a step needs to do its work: the clients, built from the parsed configuration. API tokens
+ * are read from Secrets Manager by ARN (never passed as values in env).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KongClient } from '../clients/kong';
 import { OktaClient } from '../clients/okta';
-import { SecretStore } from '../clients/secrets';
 import { RequestStore } from '../clients/requests';
+import { SecretStore } from '../clients/secrets';
+import type { StepConfig } from '../core/config';
 import { PermanentError, RateLimitedError } from '../core/errors';
 
 export interface StepContext {
@@ -15,63 +17,41 @@ export interface StepContext {
   secrets: SecretStore;
   /** The request log and workspace lock; absent where runs are not recorded (workflow tests). */
   requests?: RequestStore;
+  /** The one environment a deployment serves; absent locally (any environment). */
+  servedEnvironment?: string;
   /** Waits before a rate-limited call is handed back for retry; replaceable in tests. */
   sleep(ms: number): Promise<void>;
   /** Milliseconds this invocation may still run (Lambda context), when known. */
   remainingMs?(): number;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new PermanentError(`Configuration error: environment variable ${name} is not set`);
-  return value;
-}
-
-/** A token comes from a Secrets Manager ARN (deployed) or, for local mode only, a plain value. */
-async function token(
-  env: NodeJS.ProcessEnv,
-  secrets: SecretStore,
-  arnVar: string,
-  valueVar: string,
-): Promise<string> {
-  const arn = env[arnVar];
-  if (arn) return secrets.get(arn);
-  return required(env, valueVar);
-}
-
-export async function contextFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<StepContext> {
+export async function buildStepContext(config: StepConfig): Promise<StepContext> {
+  const aws = config.aws ?? {};
+  const client = { region: aws.region, credentials: aws.credentials };
   // Step Functions is the one retry owner: the SDK makes a single attempt.
-  const secrets = new SecretStore(new SecretsManagerClient({ maxAttempts: 1 }));
-  // Each function only gets the variables of the services it talks to (least privilege).
-  const lazy = <T>(make: () => Promise<T>) => {
-    let value: Promise<T> | undefined;
-    return () =>
-      (value ??= make().catch((err: unknown) => {
-        value = undefined;
-        throw err;
-      }));
-  };
-  const okta = lazy(
-    async () =>
-      new OktaClient({
-        orgUrl: required(env, 'OKTA_ORG_URL'),
-        token: await token(env, secrets, 'OKTA_TOKEN_SECRET_ARN', 'OKTA_API_TOKEN'),
-      }),
+  const secrets = new SecretStore(
+    new SecretsManagerClient({ ...client, endpoint: aws.endpoints?.secretsManager, maxAttempts: 1 }),
   );
-  const kong = lazy(
-    async () =>
-      new KongClient({
-        adminUrl: required(env, 'KONG_ADMIN_URL'),
-        token: await token(env, secrets, 'KONG_TOKEN_SECRET_ARN', 'KONG_ADMIN_TOKEN'),
-      }),
-  );
-  const needsOkta = Boolean(env.OKTA_ORG_URL);
-  const needsKong = Boolean(env.KONG_ADMIN_URL);
+  // Each function only gets the settings of the services it talks to (least privilege).
+  const okta = config.okta
+    ? new OktaClient({ orgUrl: config.okta.url, token: await secrets.get(config.okta.tokenSecretArn) })
+    : unavailable<OktaClient>('Okta', 'OKTA_ORG_URL');
+  const kong = config.kong
+    ? new KongClient({ adminUrl: config.kong.url, token: await secrets.get(config.kong.tokenSecretArn) })
+    : unavailable<KongClient>('Kong', 'KONG_ADMIN_URL');
   return {
-    okta: needsOkta ? await okta() : unavailable<OktaClient>('Okta', 'OKTA_ORG_URL'),
-    kong: needsKong ? await kong() : unavailable<KongClient>('Kong', 'KONG_ADMIN_URL'),
+    okta,
+    kong,
     secrets,
-    ...(env.REQUESTS_TABLE ? { requests: new RequestStore({ tableName: env.REQUESTS_TABLE }) } : {}),
+    ...(config.requestsTable
+      ? {
+          requests: new RequestStore({
+            tableName: config.requestsTable,
+            client: new DynamoDBClient({ ...client, endpoint: aws.endpoints?.dynamodb }),
+          }),
+        }
+      : {}),
+    ...(config.servedEnvironment ? { servedEnvironment: config.servedEnvironment } : {}),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

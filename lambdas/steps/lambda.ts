@@ -1,19 +1,21 @@
 /**
- * The Lambda entry point shared by every step function; `STEP_NAME` says which step this
- * function is. Clients are built once per container and reused by warm invocations.
+ * The Lambda entry point shared by every step function; the configured step name says which
+ * handler this function is. Clients are built once per container and reused by warm invocations.
  */
 import type { Context } from 'aws-lambda';
 import { logger } from '../clients/logger';
-import { contextFromEnv, type StepContext } from './context';
-import { runStep } from './registry';
+import { stepConfigFromEnv } from '../core/config';
+import { buildStepContext, type StepContext } from './context';
+import { runStep } from './handlers';
 
+const config = stepConfigFromEnv();
 let shared: Promise<StepContext> | undefined;
 
 export async function handler(event: unknown, context: Context): Promise<unknown> {
   logger.addContext(context);
-  const step = process.env.STEP_NAME ?? '';
+  const step = config.stepName ?? '';
   logger.appendKeys({ step });
-  shared ??= contextFromEnv().catch((err: unknown) => {
+  shared ??= buildStepContext(config).catch((err: unknown) => {
     shared = undefined;
     throw err;
   });

@@ -1,22 +1,27 @@
 /** Names derived from the request, shared by the steps so a retry always looks for the same thing. */
 import { resourceName, secretName, type Scope } from '../core/naming';
-import type { WorkflowState } from './state';
 
-export function scopeOf(state: WorkflowState): Scope {
-  return { environment: state.request.environment, workspace: state.request.workspace };
+/** What every run's state carries, provisioning and teardown alike. */
+export interface RunScope {
+  requestId: string;
+  request: Scope;
 }
 
-export const nameOf = (state: WorkflowState): string => resourceName(scopeOf(state));
+export const scopeOf = (state: RunScope): Scope => ({
+  environment: state.request.environment,
+  workspace: state.request.workspace,
+});
 
-export const clientSecretName = (state: WorkflowState): string => secretName(scopeOf(state), 'client-secret');
+export const nameOf = (state: RunScope): string => resourceName(scopeOf(state));
+
+export const clientSecretName = (state: RunScope): string => secretName(scopeOf(state), 'client-secret');
 
 /** Settings as they were before this request (its rollback point). */
-export const rollbackSnapshotName = (state: WorkflowState): string =>
+export const rollbackSnapshotName = (state: RunScope): string =>
   `${secretName(scopeOf(state), 'kong-snapshot')}/${state.requestId}`;
 
 /** Settings as they were before the provisioner first touched the workspace (teardown's target). */
-export const baselineSnapshotName = (state: WorkflowState): string =>
-  secretName(scopeOf(state), 'kong-snapshot');
+export const baselineSnapshotName = (state: RunScope): string => secretName(scopeOf(state), 'kong-snapshot');
 
 /** Step Functions payloads must not carry `undefined`; a missing resource is simply absent. */
 export function requireResource<T>(value: T | undefined, what: string): T {

@@ -3,6 +3,7 @@
  * result under `resources.<key>` and reads what earlier steps wrote. Secrets appear only as ARNs.
  */
 import type { ExistingResources, ResolvedGroup } from '../clients/okta';
+import type { UndoReport } from '../core/undo-report';
 import type { PortalSettings } from '../clients/kong';
 import type { ProvisioningRequest } from '../core/request';
 import type { PortalUrls } from '../core/portal-urls';
@@ -69,16 +70,6 @@ export interface Resources {
   authorization?: AuthorizationResource;
   portalAuth?: PortalAuthResource;
   verification?: VerificationResource;
-  /** Written inside the ConfigureAuthorization branches, then gathered into `authorization`. */
-  claim?: SimpleResource;
-  accessPolicy?: SimpleResource;
-  policyRule?: SimpleResource;
-}
-
-/** What an undo step reports; `leftAlone` lists resources it found but must not touch. */
-export interface UndoResult {
-  removed: string[];
-  leftAlone: Array<{ id: string; reason: string }>;
 }
 
 /** A caught Step Functions error: `Error` is the error name, `Cause` its (secret-free) JSON. */
@@ -94,7 +85,7 @@ export interface WorkflowState {
   /** The forward step failure that started the rollback. */
   failure?: CaughtError;
   /** Results of the undo steps, by undo state name. */
-  undo?: Record<string, UndoResult>;
+  undo?: Record<string, UndoReport>;
   /** Undo steps that failed even after their retries, by undo state name. */
   cleanupErrors?: Record<string, CaughtError>;
 }

@@ -5,7 +5,7 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { handlerNameForState } from '../../lambdas/steps/catalogue';
 import type { StepContext } from '../../lambdas/steps/context';
-import { runStep } from '../../lambdas/steps/registry';
+import { runStep } from '../../lambdas/steps/handlers';
 import { type AslDefinition, provisioningAsl, retryingStateNames, taskStateNames } from './asl';
 
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22+); Node 20 lacks it.

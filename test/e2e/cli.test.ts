@@ -4,14 +4,15 @@
 // failed run (1), a rollback that leaves something behind (2), and a teardown - and no secret
 // value ever appears in anything it prints.
 //
-// One local stack for the file (it sets process.env); the tests run in order and build on each
+// One local stack for the file; the tests run in order and build on each
 // other like a user's session: provision, inspect, conflict, tear down.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { localAws } from '../support/local-aws';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The package bin itself, so the launcher (tsx in-process) is tested too. */
@@ -167,7 +168,7 @@ it('status <id> shows SUCCEEDED with each step and the outputs; --json gives the
   expect(document).toMatchObject({ id: provisionedId, status: 'SUCCEEDED', kind: 'provision' });
   expect(provisionOutput).toMatch(new RegExp(`Client id +${document.outputs.clientId}`));
 
-  const secret = await new SecretsManagerClient({}).send(
+  const secret = await localAws(stack).secretsManager.send(
     new GetSecretValueCommand({ SecretId: document.outputs.clientSecretArn }),
   );
   clientSecret = secret.SecretString ?? '';

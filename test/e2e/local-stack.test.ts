@@ -2,14 +2,12 @@
 // succeeds and leaves exactly the expected resources, a dry run writes nothing, teardown leaves
 // nothing of ours and Kong as it was, concurrent duplicates never start a second run, a busy
 // workspace answers 409, a lock left by a killed run expires, and history survives a restart.
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { RequestStore } from '../../lambdas/clients/requests';
-import { SecretStore } from '../../lambdas/clients/secrets';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { localAws } from '../support/local-aws';
 
 let stack: LocalStack;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kpp-e2e-'));
@@ -52,9 +50,8 @@ async function finished(id: string, timeoutMs = 30_000): Promise<Record<string, 
 }
 
 async function executions(): Promise<number> {
-  const sfn = new SFNClient({});
-  const listed = await sfn.send(
-    new ListExecutionsCommand({ stateMachineArn: process.env.PROVISIONING_STATE_MACHINE_ARN }),
+  const listed = await localAws(stack).sfn.send(
+    new ListExecutionsCommand({ stateMachineArn: stack.stateMachines.provision }),
   );
   return listed.executions?.length ?? 0;
 }
@@ -139,7 +136,7 @@ describe('the service over HTTP', () => {
     const provisioned = await post({ workspace: 'team-t', environment: 'dev', oktaGroups: ['Everyone'] });
     expect((await finished((provisioned.body as unknown as Accepted).id)).status).toBe('SUCCEEDED');
     expect(ours('team-t')).toEqual({ apps: 1, servers: 1 });
-    const secrets = new SecretStore(new SecretsManagerClient({}));
+    const { secrets } = localAws(stack);
     const names = ['client-secret', 'kong-snapshot'].map(
       (kind) => `kong-portal-provisioner/dev/team-t/${kind}`,
     );
@@ -223,7 +220,7 @@ describe('concurrency', () => {
 
   it('a lock left by a killed run expires, and the workspace is free again', async () => {
     kong().control.addWorkspace('team-k', { portal: false });
-    const store = new RequestStore({ tableName: process.env.REQUESTS_TABLE as string });
+    const { store } = localAws(stack);
     // A run that took the lock and died before releasing it.
     await store.acquireLock(
       { environment: 'dev', workspace: 'team-k' },
@@ -244,7 +241,7 @@ describe('concurrency', () => {
 describe('locks whose run has ended', () => {
   it('a lock still held by a finished run is taken over at once, without waiting for its expiry', async () => {
     kong().control.addWorkspace('team-e', { portal: false });
-    const store = new RequestStore({ tableName: process.env.REQUESTS_TABLE as string });
+    const { store } = localAws(stack);
     const now = new Date().toISOString();
     // A run that finished (FAILED) but whose Finalize never released the lock.
     await store.create({

@@ -7,13 +7,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { ValidationError, type FieldIssue } from '../../lambdas/core/errors';
 import { parseProvisioningRequest, RESERVED_WORKSPACE_NAMES } from '../../lambdas/core/request';
 import { LOCAL_PRINCIPAL } from '../../local/api-server';
 import { ContractValidator } from '../../local/contracts/validator';
+import { localAws } from '../support/local-aws';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 
 const SEED = Number(process.env.FC_SEED ?? 20_260_601);
@@ -122,7 +123,7 @@ const validBody: fc.Arbitrary<Json> = fc
       idempotencyKey: fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
       dryRun: fc.constant(true),
     },
-    { requiredKeys: ['workspace', 'environment', 'oktaGroups', 'dryRun'] },
+    { requiredKeys: ['workspace', 'oktaGroups', 'dryRun'] },
   )
   .map((body) => ({ ...body }) as Json);
 
@@ -256,7 +257,8 @@ const badNames = fc.oneof(
 );
 
 const missing = fc
-  .constantFrom('workspace', 'environment', 'oktaGroups')
+  // A missing environment is not a defect: it defaults to the one the deployment serves.
+  .constantFrom('workspace', 'oktaGroups')
   .map((field): Mutation => ({ kind: 'missing field', field, path: [field], remove: true }));
 
 const unknownFields = fc.oneof(
@@ -446,7 +448,8 @@ function oracle(payload: string): Verdict {
   }
   if (!isObject(body)) return { ok: false, body, issues: notAnObject };
   try {
-    parseProvisioningRequest({ requestedBy: LOCAL_PRINCIPAL, ...body });
+    // Local mode defaults who asked to the caller and the environment to `dev`.
+    parseProvisioningRequest(body, { requestedBy: LOCAL_PRINCIPAL, environment: 'dev' });
     return { ok: true, body };
   } catch (err) {
     if (err instanceof ValidationError) return { ok: false, body, issues: err.issues };
@@ -503,13 +506,13 @@ async function newestRecord(): Promise<string | undefined> {
 }
 
 async function executionNames(): Promise<string[]> {
-  const sfn = new SFNClient({});
+  const { sfn } = localAws(stack);
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(
       new ListExecutionsCommand({
-        stateMachineArn: process.env.PROVISIONING_STATE_MACHINE_ARN,
+        stateMachineArn: stack.stateMachines.provision,
         maxResults: 1000,
         nextToken,
       }),

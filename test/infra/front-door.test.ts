@@ -53,7 +53,8 @@ describe('API Gateway', () => {
       additionalProperties: boolean;
       properties: Record<string, { pattern?: string }>;
     };
-    expect(provisioning.required.sort()).toEqual(['environment', 'oktaGroups', 'workspace']);
+    // `environment` defaults to the served one and `requestedBy` to the caller: neither is required on the wire.
+    expect(provisioning.required.sort()).toEqual(['oktaGroups', 'workspace']);
     expect(provisioning.additionalProperties).toBe(false);
     expect(provisioning.properties.workspace?.pattern).toBe('^[A-Za-z0-9._~-]+$');
   });

@@ -17,7 +17,7 @@ import {
 import { PRODUCT } from '../../lambdas/core/naming';
 import * as catalogue from '../../lambdas/steps/catalogue';
 import {
-  FINALIZE,
+  FINALIZE_HANDLERS,
   FINALIZE_STATES,
   allHandlerNames,
   compensationChain,
@@ -218,7 +218,8 @@ const catalogueSteps: { name: string; access: readonly SecretAccess[] }[] = Obje
  * manages, and any other function (e.g. an API handler) none of the secrets at all.
  */
 function accessOf(handler: string): readonly SecretAccess[] {
-  if (handler === FINALIZE) return ['managed-secrets'];
+  const finalize = Object.values(FINALIZE_HANDLERS).find((h) => h.name === handler);
+  if (finalize) return finalize.access;
   return catalogueSteps.find((s) => s.name === handler)?.access ?? [];
 }
 
@@ -733,7 +734,7 @@ describe('alarms', () => {
 
   it('count CLEANUP_INCOMPLETE outcomes from the Finalize function’s log', () => {
     // Intent: the alarm that means "resources were left behind" is fed by what Finalize actually logs.
-    const finalize = stepFunctions(resources).find((f) => f.handler === FINALIZE);
+    const finalize = stepFunctions(resources).find((f) => f.handler === FINALIZE_HANDLERS.provisioning.name);
     const finalizeLogGroup = refTarget(asObject(finalize?.props.LoggingConfig).LogGroup);
     expect(finalizeLogGroup).toEqual(expect.any(String));
     expect(cleanupFilters.map(([, f]) => refTarget(f.Properties?.LogGroupName))).toEqual([finalizeLogGroup]);

@@ -134,7 +134,7 @@ describe('verifying against a live issuer', () => {
   async function issuer(): Promise<{ issuer: string; clientId: string }> {
     const oktaClient = new OktaClient({ orgUrl: okta.url, token: okta.token });
     okta.control.reset();
-    const server = await oktaClient.ensureAuthServer({
+    const server = await oktaClient.authServers.ensure({
       name: 'kong-portal-dev-team-a',
       audience: 'api://x',
       description: 'x',

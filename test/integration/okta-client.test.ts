@@ -52,7 +52,7 @@ afterEach(() => expect(sandbox.control.contractViolations).toEqual([]));
 describe('groups and user schema', () => {
   it('resolves groups by name and by id', async () => {
     const devs = sandbox.control.addGroup('Developers');
-    const resolved = await client.resolveGroups(['Everyone', devs.id]);
+    const resolved = await client.directory.resolveGroups(['Everyone', devs.id]);
     expect(resolved.map((g) => g.name)).toEqual(['Everyone', 'Developers']);
     expect(resolved[1]?.id).toBe(devs.id);
   });
@@ -61,7 +61,7 @@ describe('groups and user schema', () => {
     sandbox.control.addGroup('Twins');
     sandbox.control.addGroup('Twins');
     const err = (await rejection(
-      client.resolveGroups(['Everyone', 'Nobody', 'Twins', '00gAAAAAAAAAAAAAAAAA']),
+      client.directory.resolveGroups(['Everyone', 'Nobody', 'Twins', '00gAAAAAAAAAAAAAAAAA']),
     )) as ValidationError;
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.issues).toEqual([
@@ -72,17 +72,17 @@ describe('groups and user schema', () => {
   });
 
   it('checks the e-mail attribute exists in the default user profile', async () => {
-    await expect(client.assertUserAttribute('login')).resolves.toBeUndefined();
-    const err = (await rejection(client.assertUserAttribute('workEmail'))) as ValidationError;
+    await expect(client.directory.assertUserAttribute('login')).resolves.toBeUndefined();
+    const err = (await rejection(client.directory.assertUserAttribute('workEmail'))) as ValidationError;
     expect(err.issues[0]?.field).toBe('emailAttribute');
     sandbox.control.addUserAttribute('workEmail');
-    await expect(client.assertUserAttribute('workEmail')).resolves.toBeUndefined();
+    await expect(client.directory.assertUserAttribute('workEmail')).resolves.toBeUndefined();
   });
 });
 
 describe('OIDC app', () => {
   it('creates a Web app with the redirect URIs and returns the secret only on create', async () => {
-    const first = await client.ensureApp(appSpec());
+    const first = await client.apps.ensure(appSpec());
     expect(first.created).toBe(true);
     expect(first.clientSecret).toEqual(expect.any(String));
     const [app] = sandbox.state.apps();
@@ -103,20 +103,20 @@ describe('OIDC app', () => {
         },
       },
     });
-    expect(await client.readClientSecret(first.id)).toBe(first.clientSecret);
+    expect(await client.apps.readClientSecret(first.id)).toBe(first.clientSecret);
   });
 
   it('grants refresh tokens only when offline_access is requested', async () => {
-    await client.ensureApp(appSpec({ scopes: ['openid', 'email'] }));
+    await client.apps.ensure(appSpec({ scopes: ['openid', 'email'] }));
     expect(sandbox.state.apps()[0]).toMatchObject({
       settings: { oauthClient: { grant_types: ['authorization_code'] } },
     });
   });
 
   it('creates exactly one app when called twice, and reports who created it', async () => {
-    const first = await client.ensureApp(appSpec());
-    const again = await client.ensureApp(appSpec());
-    const otherRequest = await client.ensureApp(appSpec({ requestId: 'req-2' }));
+    const first = await client.apps.ensure(appSpec());
+    const again = await client.apps.ensure(appSpec());
+    const otherRequest = await client.apps.ensure(appSpec({ requestId: 'req-2' }));
     expect(sandbox.state.apps()).toHaveLength(1);
     expect(again).toEqual({ id: first.id, clientId: first.clientId, created: true });
     expect(otherRequest).toEqual({ id: first.id, clientId: first.clientId, created: false });
@@ -125,39 +125,39 @@ describe('OIDC app', () => {
 
   it('adopts the app whose create response was lost instead of creating a second one', async () => {
     sandbox.control.inject({ route: APPS, method: 'POST', loseResponse: true });
-    expect(await rejection(client.ensureApp(appSpec()))).toBeInstanceOf(TransientError);
+    expect(await rejection(client.apps.ensure(appSpec()))).toBeInstanceOf(TransientError);
     expect(sandbox.state.apps()).toHaveLength(1);
-    const adopted = await client.ensureApp(appSpec());
+    const adopted = await client.apps.ensure(appSpec());
     expect(sandbox.state.apps()).toHaveLength(1);
     expect(adopted).toMatchObject({ id: sandbox.state.apps()[0]?.id, created: true });
-    expect(await client.readClientSecret(adopted.id)).toEqual(expect.any(String));
+    expect(await client.apps.readClientSecret(adopted.id)).toEqual(expect.any(String));
   });
 
   it('refuses to take over an app with our label that the provisioner did not create', async () => {
     const handMade = await createHandMadeApp(sandbox, 'kong-portal-dev-team-a');
-    const err = await rejection(client.ensureApp(appSpec()));
+    const err = await rejection(client.apps.ensure(appSpec()));
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(new RegExp(`${handMade}.*not created by kong-portal-provisioner`));
     expect(sandbox.state.apps()).toHaveLength(1);
   });
 
   it('undo deactivates then deletes its own app, and is done when already gone', async () => {
-    const app = await client.ensureApp(appSpec());
-    expect(await client.removeApp({ id: app.id, name: appSpec().label }, 'req-1')).toEqual({
+    const app = await client.apps.ensure(appSpec());
+    expect(await client.apps.remove({ id: app.id, name: appSpec().label }, 'req-1')).toEqual({
       removed: [app.id],
       leftAlone: [],
     });
     expect(sandbox.state.apps()).toEqual([]);
-    expect(await client.removeApp({ id: app.id, name: appSpec().label }, 'req-1')).toEqual({
+    expect(await client.apps.remove({ id: app.id, name: appSpec().label }, 'req-1')).toEqual({
       removed: [],
       leftAlone: [],
     });
   });
 
   it('undo by name removes only what this request owns and reports the rest', async () => {
-    const earlier = await client.ensureApp(appSpec({ requestId: 'req-0' }));
+    const earlier = await client.apps.ensure(appSpec({ requestId: 'req-0' }));
     const foreignId = await createHandMadeApp(sandbox, 'kong-portal-dev-team-a');
-    const report = await client.removeApp({ name: 'kong-portal-dev-team-a' }, 'req-1');
+    const report = await client.apps.remove({ name: 'kong-portal-dev-team-a' }, 'req-1');
     expect(report.removed).toEqual([]);
     expect(report.leftAlone).toEqual(
       expect.arrayContaining([
@@ -171,9 +171,9 @@ describe('OIDC app', () => {
 
 describe('drift from an earlier provisioning', () => {
   it('refuses to adopt an app whose redirect URI no longer matches Kong, instead of rewriting it', async () => {
-    await client.ensureApp(appSpec({ requestId: 'req-0' }));
+    await client.apps.ensure(appSpec({ requestId: 'req-0' }));
     const err = await rejection(
-      client.ensureApp(appSpec({ redirectUri: 'https://cp.example.com:9447/team-a/auth' })),
+      client.apps.ensure(appSpec({ redirectUri: 'https://cp.example.com:9447/team-a/auth' })),
     );
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(
@@ -182,32 +182,32 @@ describe('drift from an earlier provisioning', () => {
   });
 
   it('refuses an authorization server from an earlier provisioning with another audience', async () => {
-    await client.ensureAuthServer({ ...serverSpec, requestId: 'req-0' });
-    const err = await rejection(client.ensureAuthServer({ ...serverSpec, audience: 'api://other' }));
+    await client.authServers.ensure({ ...serverSpec, requestId: 'req-0' });
+    const err = await rejection(client.authServers.ensure({ ...serverSpec, audience: 'api://other' }));
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(/audiences are .*not 'api:\/\/other'/);
   });
 
   it('refuses a claim or rule from an earlier provisioning with other settings', async () => {
-    const { id } = await client.ensureAuthServer(serverSpec);
-    await client.ensureClaim(id, { name: 'user.login', value: 'user.login' });
+    const { id } = await client.authServers.ensure(serverSpec);
+    await client.authorization.ensureClaim(id, { name: 'user.login', value: 'user.login' });
     expect(
-      await rejection(client.ensureClaim(id, { name: 'user.login', value: 'user.email' })),
+      await rejection(client.authorization.ensureClaim(id, { name: 'user.login', value: 'user.email' })),
     ).toBeInstanceOf(ConflictError);
-    const policy = await client.ensureAccessPolicy(id, {
+    const policy = await client.authorization.ensureAccessPolicy(id, {
       name: 'p',
       description: 'd',
       clientId: 'ALL_CLIENTS',
       requestId: 'req-1',
     });
-    await client.ensurePolicyRule(id, policy.id, {
+    await client.authorization.ensurePolicyRule(id, policy.id, {
       name: 'r',
       accessTokenMinutes: 60,
       refreshTokenWindowMinutes: 10080,
     });
     expect(
       await rejection(
-        client.ensurePolicyRule(id, policy.id, {
+        client.authorization.ensurePolicyRule(id, policy.id, {
           name: 'r',
           accessTokenMinutes: 30,
           refreshTokenWindowMinutes: 10080,
@@ -219,32 +219,35 @@ describe('drift from an earlier provisioning', () => {
 
 describe('group assignments', () => {
   it('assigns each group once and undoes only what it is told', async () => {
-    const app = await client.ensureApp(appSpec());
+    const app = await client.apps.ensure(appSpec());
     const devs = sandbox.control.addGroup('Developers');
     const everyone = sandbox.state.groups().find((g) => g.profile.name === 'Everyone');
-    const first = await client.ensureGroupAssignments(app.id, [devs.id, everyone!.id]);
+    const first = await client.apps.ensureGroupAssignments(app.id, [devs.id, everyone!.id]);
     expect(first.every((a) => a.created)).toBe(true);
-    const second = await client.ensureGroupAssignments(app.id, [devs.id, everyone!.id]);
+    const second = await client.apps.ensureGroupAssignments(app.id, [devs.id, everyone!.id]);
     expect(second.every((a) => !a.created)).toBe(true);
     expect(sandbox.state.appGroupAssignments(app.id)).toHaveLength(2);
-    await client.removeGroupAssignments(app.id, [devs.id]);
-    await client.removeGroupAssignments(app.id, [devs.id]);
+    await client.apps.removeGroupAssignments(app.id, [devs.id]);
+    await client.apps.removeGroupAssignments(app.id, [devs.id]);
     expect(sandbox.state.appGroupAssignments(app.id).map((a) => a.id)).toEqual([everyone!.id]);
   });
 });
 
 describe('authorization server, claim, policy and rule', () => {
   async function provisionServer() {
-    const app = await client.ensureApp(appSpec());
-    const server = await client.ensureAuthServer(serverSpec);
-    const claim = await client.ensureClaim(server.id, { name: 'user.login', value: 'user.login' });
-    const policy = await client.ensureAccessPolicy(server.id, {
+    const app = await client.apps.ensure(appSpec());
+    const server = await client.authServers.ensure(serverSpec);
+    const claim = await client.authorization.ensureClaim(server.id, {
+      name: 'user.login',
+      value: 'user.login',
+    });
+    const policy = await client.authorization.ensureAccessPolicy(server.id, {
       name: 'kong-portal-dev-team-a',
       description: 'Kong Dev Portal team-a',
       clientId: app.clientId,
       requestId: 'req-1',
     });
-    const rule = await client.ensurePolicyRule(server.id, policy.id, {
+    const rule = await client.authorization.ensurePolicyRule(server.id, policy.id, {
       name: 'kong-portal-dev-team-a',
       accessTokenMinutes: 60,
       refreshTokenWindowMinutes: 10080,
@@ -299,21 +302,21 @@ describe('authorization server, claim, policy and rule', () => {
 
   it('adopts an authorization server whose create response was lost', async () => {
     sandbox.control.inject({ route: SERVERS, method: 'POST', loseResponse: true });
-    expect(await rejection(client.ensureAuthServer(serverSpec))).toBeInstanceOf(TransientError);
-    const adopted = await client.ensureAuthServer(serverSpec);
+    expect(await rejection(client.authServers.ensure(serverSpec))).toBeInstanceOf(TransientError);
+    const adopted = await client.authServers.ensure(serverSpec);
     expect(adopted.created).toBe(true);
     expect(sandbox.state.authServers()).toHaveLength(1);
   });
 
   it('removes its own server with everything in it, and leaves a hand-made one alone', async () => {
     const { server } = await provisionServer();
-    const report = await client.removeAuthServer({ id: server.id, name: serverSpec.name }, 'req-1');
+    const report = await client.authServers.remove({ id: server.id, name: serverSpec.name }, 'req-1');
     expect(report).toEqual({ removed: [server.id], leftAlone: [] });
     expect(sandbox.state.authServers()).toEqual([]);
 
     const foreign = await createHandMadeServer(sandbox, serverSpec.name);
-    expect(await rejection(client.ensureAuthServer(serverSpec))).toBeInstanceOf(ConflictError);
-    const foreignReport = await client.removeAuthServer({ name: serverSpec.name }, 'req-1');
+    expect(await rejection(client.authServers.ensure(serverSpec))).toBeInstanceOf(ConflictError);
+    const foreignReport = await client.authServers.remove({ name: serverSpec.name }, 'req-1');
     expect(foreignReport.leftAlone).toEqual([
       { id: foreign, reason: 'not created by kong-portal-provisioner: never removed automatically' },
     ]);
@@ -322,13 +325,13 @@ describe('authorization server, claim, policy and rule', () => {
 
   it('undoes a claim, rule and policy individually (404 counts as done)', async () => {
     const { server, claim, policy, rule } = await provisionServer();
-    await client.removePolicyRule(server.id, policy.id, rule.id);
-    await client.removeAccessPolicy(server.id, policy.id);
-    await client.removeClaim(server.id, claim.id);
+    await client.authorization.removePolicyRule(server.id, policy.id, rule.id);
+    await client.authorization.removeAccessPolicy(server.id, policy.id);
+    await client.authorization.removeClaim(server.id, claim.id);
     // Each undo again: already gone counts as done.
-    await client.removePolicyRule(server.id, policy.id, rule.id);
-    await client.removeAccessPolicy(server.id, policy.id);
-    await client.removeClaim(server.id, claim.id);
+    await client.authorization.removePolicyRule(server.id, policy.id, rule.id);
+    await client.authorization.removeAccessPolicy(server.id, policy.id);
+    await client.authorization.removeClaim(server.id, claim.id);
     expect(sandbox.state.claims(server.id)).toEqual([]);
     expect(sandbox.state.policies(server.id)).toEqual([]);
   });
@@ -336,15 +339,15 @@ describe('authorization server, claim, policy and rule', () => {
 
 describe('error mapping', () => {
   it('400: a ValidationError carrying Okta errorCauses', async () => {
-    const { id } = await client.ensureAuthServer(serverSpec);
-    const policy = await client.ensureAccessPolicy(id, {
+    const { id } = await client.authServers.ensure(serverSpec);
+    const policy = await client.authorization.ensureAccessPolicy(id, {
       name: 'p',
       description: 'd',
       clientId: 'ALL_CLIENTS',
       requestId: 'req-1',
     });
     const err = (await rejection(
-      client.ensurePolicyRule(id, policy.id, {
+      client.authorization.ensurePolicyRule(id, policy.id, {
         name: 'r',
         accessTokenMinutes: 1,
         refreshTokenWindowMinutes: 10080,
@@ -357,14 +360,14 @@ describe('error mapping', () => {
 
   it('401: a PermanentError that says the token is wrong', async () => {
     const badClient = new OktaClient({ orgUrl: sandbox.url, token: 'not-the-token' });
-    const err = await rejection(badClient.resolveGroups(['Everyone']));
+    const err = await rejection(badClient.directory.resolveGroups(['Everyone']));
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(/HTTP 401 E0000011.*API token is invalid/);
   });
 
   it('403: a PermanentError that names the missing permission', async () => {
     sandbox.control.denyPermission('POST', SERVERS);
-    const err = await rejection(client.ensureAuthServer(serverSpec));
+    const err = await rejection(client.authServers.ensure(serverSpec));
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(
       /createAuthorizationServer was forbidden \(HTTP 403 E0000006\).*Super Administrator/,
@@ -372,7 +375,7 @@ describe('error mapping', () => {
   });
 
   it('404 on a lookup by id is "not there", not a failure', async () => {
-    expect(await client.removeAuthServer({ id: 'ausDOESNOTEXIST00000', name: 'x' }, 'req-1')).toEqual({
+    expect(await client.authServers.remove({ id: 'ausDOESNOTEXIST00000', name: 'x' }, 'req-1')).toEqual({
       removed: [],
       leftAlone: [],
     });
@@ -380,7 +383,7 @@ describe('error mapping', () => {
 
   it('429: a RateLimitedError carrying the reset time', async () => {
     sandbox.control.inject({ route: '/api/v1/groups', rateLimitResetInSeconds: 30 });
-    const err = (await rejection(client.resolveGroups(['Everyone']))) as RateLimitedError;
+    const err = (await rejection(client.directory.resolveGroups(['Everyone']))) as RateLimitedError;
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err.retryAfterSeconds()).toBeGreaterThanOrEqual(29);
     expect(err.retryAfterSeconds()).toBeLessThanOrEqual(31);
@@ -389,14 +392,14 @@ describe('error mapping', () => {
 
   it('5xx: a TransientError, and the next call succeeds', async () => {
     sandbox.control.inject({ route: APPS, method: 'GET', status: 503 });
-    expect(await rejection(client.ensureApp(appSpec()))).toBeInstanceOf(TransientError);
-    expect((await client.ensureApp(appSpec())).created).toBe(true);
+    expect(await rejection(client.apps.ensure(appSpec()))).toBeInstanceOf(TransientError);
+    expect((await client.apps.ensure(appSpec())).created).toBe(true);
   });
 
   it('timeout: a TransientError', async () => {
     const impatient = new OktaClient({ orgUrl: sandbox.url, token: sandbox.token, timeoutMs: 200 });
     sandbox.control.inject({ route: '/api/v1/groups', latencyMs: 1_000 });
-    const err = await rejection(impatient.resolveGroups(['Everyone']));
+    const err = await rejection(impatient.directory.resolveGroups(['Everyone']));
     expect(err).toBeInstanceOf(TransientError);
     expect(err.message).toMatch(/timed out/);
   });
@@ -408,14 +411,14 @@ describe('secret hygiene', () => {
     const seen: string[] = [];
     let secret: string;
     try {
-      const app = await client.ensureApp(appSpec());
+      const app = await client.apps.ensure(appSpec());
       secret = app.clientSecret as string;
-      seen.push(JSON.stringify(await client.ensureApp(appSpec())));
+      seen.push(JSON.stringify(await client.apps.ensure(appSpec())));
       sandbox.control.inject({ route: '/api/v1/apps/{appId}/credentials/secrets', status: 500 });
-      seen.push(everythingIn(await rejection(client.readClientSecret(app.id))));
+      seen.push(everythingIn(await rejection(client.apps.readClientSecret(app.id))));
       sandbox.control.inject({ route: '/api/v1/apps/{appId}/lifecycle/deactivate', status: 400 });
-      seen.push(everythingIn(await rejection(client.removeApp({ id: app.id, name: 'x' }, 'req-1'))));
-      seen.push(JSON.stringify(await client.removeApp({ id: app.id, name: 'x' }, 'req-1')));
+      seen.push(everythingIn(await rejection(client.apps.remove({ id: app.id, name: 'x' }, 'req-1'))));
+      seen.push(JSON.stringify(await client.apps.remove({ id: app.id, name: 'x' }, 'req-1')));
     } finally {
       output.restore();
     }

@@ -9,12 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  RequestStore,
-  requestsTableDefinition,
-  type RequestRecord,
-  type RequestStatus,
-} from '../../lambdas/clients/requests';
+import { RequestStore, requestsTableDefinition, type RequestRecord } from '../../lambdas/clients/requests';
+import type { RequestStatus } from '../../lambdas/core/status';
 import { PermanentError, TransientError, ValidationError } from '../../lambdas/core/errors';
 import { ensureRequestsTable, startDynamoDb, type LocalDynamoDb } from '../../local/dynamodb';
 

@@ -7,10 +7,11 @@ import {
   compensationEntry,
   forwardSteps,
   handlerNameForState,
+  isParallel,
   provisioningFlow,
   undoSteps,
 } from '../../lambdas/steps/catalogue';
-import { handlers } from '../../lambdas/steps/registry';
+import { handlers } from '../../lambdas/steps/handlers';
 
 describe('step catalogue', () => {
   it('undoes in reverse order of creation', () => {
@@ -55,13 +56,25 @@ describe('step catalogue', () => {
     expect(undoSteps.map((u) => u.name).sort()).toEqual([...compensationChain()].sort());
   });
 
-  it('maps the Finalize states to the one Finalize handler', () => {
+  it('finalizes provisioning and teardown with their own handlers', () => {
     expect(['FinalizePlan', 'FinalizeSucceeded', 'FinalizeFailed'].map(handlerNameForState)).toEqual([
-      'Finalize',
-      'Finalize',
-      'Finalize',
+      'FinalizeProvisioning',
+      'FinalizeProvisioning',
+      'FinalizeProvisioning',
+    ]);
+    expect(['FinalizeTeardown', 'FinalizeTeardownFailed'].map(handlerNameForState)).toEqual([
+      'FinalizeTeardown',
+      'FinalizeTeardown',
     ]);
     expect(handlerNameForState('CreateOktaApp')).toBe('CreateOktaApp');
+  });
+
+  it('keeps one name per resource: parallel branches write under the parallel step key only', () => {
+    for (const node of provisioningFlow) {
+      if (!isParallel(node)) continue;
+      for (const step of node.branches.flat())
+        expect(step.resultKey).toMatch(new RegExp(`^${node.resultKey}\\.`));
+    }
   });
 
   it('gives every forward step a place for its result, except the one that creates the state', () => {

@@ -64,7 +64,7 @@ it('provisions everything and reports issuer, client id, portal URL and secret A
   });
   expect(h.okta.state.rules(server!.id, policy!.id)).toHaveLength(1);
 
-  const secret = await h.ctx.okta.readClientSecret(app!.id);
+  const secret = await h.ctx.okta.apps.readClientSecret(app!.id);
   expect(await h.ctx.secrets.get(output.clientSecretArn)).toBe(secret);
   expect(secretNames()).toEqual([
     'kong-portal-provisioner/dev/team-a/client-secret',

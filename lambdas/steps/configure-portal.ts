@@ -1,17 +1,18 @@
 /**
- * ConfigurePortal and its undo RevertPortal, plus VerifyPortal. The client secret is read from
- * Secrets Manager by ARN inside the invocation and written to Kong; it never enters the state.
+ * ConfigurePortal and its undo RevertPortal. The client secret is read from Secrets Manager by
+ * ARN inside the invocation and written to Kong; it never enters the state.
  */
 import { buildPortalAuthConf } from '../core/portal-auth-conf';
+import type { UndoReport } from '../core/undo-report';
 import type { PortalSettings } from '../clients/kong';
 import { logger } from '../clients/logger';
 import type { StepContext } from './context';
 import { requireResource } from './scope';
-import type { PortalAuthResource, UndoResult, VerificationResource, WorkflowState } from './state';
+import type { PortalAuthResource, WorkflowState } from './state';
 
 export async function configurePortal(
   state: WorkflowState,
-  { kong, secrets }: StepContext,
+  { kong, secrets }: Pick<StepContext, 'kong' | 'secrets'>,
 ): Promise<PortalAuthResource> {
   const { workspace, claimName, scopes, sslVerify, autoApprove } = state.request;
   const portal = requireResource(state.resources.portal, 'portal');
@@ -37,21 +38,12 @@ export async function configurePortal(
 
 export async function revertPortal(
   state: WorkflowState,
-  { kong, secrets }: StepContext,
-): Promise<UndoResult> {
+  { kong, secrets }: Pick<StepContext, 'kong' | 'secrets'>,
+): Promise<UndoReport> {
   const arn = state.resources.portal?.snapshotArn;
   // No snapshot means ResolvePortal never finished, so nothing was written to Kong either.
   if (!arn) return { removed: [], leftAlone: [] };
   const snapshot = JSON.parse(await secrets.get(arn)) as PortalSettings;
   await kong.restorePortalSettings(state.request.workspace, snapshot);
   return { removed: [`kong-workspace:${state.request.workspace}:portal-settings`], leftAlone: [] };
-}
-
-export async function verifyPortal(
-  state: WorkflowState,
-  { kong }: StepContext,
-): Promise<VerificationResource> {
-  const app = requireResource(state.resources.oktaApp, 'oktaApp');
-  const server = requireResource(state.resources.authServer, 'authServer');
-  return kong.verifyPortal(state.request.workspace, { issuer: server.issuer, clientId: app.clientId });
 }

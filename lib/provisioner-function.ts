@@ -1,7 +1,8 @@
 /**
- * One workflow step as a Lambda function, with the defaults every step shares: Node.js 22 on
- * ARM64, bundled locally by esbuild (class names kept: Step Functions matches errors by name),
- * X-Ray tracing, and an explicit log group with a retention period.
+ * A Lambda function of this service (a workflow step or an API route), with the defaults every
+ * one shares: Node.js 22 on ARM64, bundled locally by esbuild (class names kept: Step Functions
+ * matches errors by name), X-Ray tracing, an explicit log group with a retention period, and a
+ * role that reaches only the secrets its `access` names.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,31 +14,39 @@ import { Construct } from 'constructs';
 import * as path from 'node:path';
 import type { SecretAccess } from '../lambdas/steps/catalogue';
 
-export interface StepFunctionProps {
-  stepName: string;
+/** Where the Okta org / Kong Admin API is and the secret holding its token. */
+export interface VendorEndpoint {
+  url: string;
+  tokenSecret: secretsmanager.ISecret;
+}
+
+export interface ProvisionerFunctionProps {
+  /** The handler this function runs (a step's state name) or the API route's name. */
+  name: string;
   /** Source file of the handler; the shared step entry by default. */
   entry?: string;
   /** Extra environment (table names, state machine ARNs). */
   environment?: Record<string, string>;
-  access: readonly SecretAccess[];
-  oktaOrgUrl: string;
-  kongAdminUrl: string;
-  oktaTokenSecret: secretsmanager.ISecret;
-  kongTokenSecret: secretsmanager.ISecret;
-  /** Name prefix of the secrets the provisioner itself writes (client secrets, Kong snapshots). */
-  managedSecretsPrefix: string;
+  /** What it may read; default none. */
+  access?: readonly SecretAccess[];
+  /** Required when `access` names the Okta / Kong token. */
+  okta?: VendorEndpoint;
+  kong?: VendorEndpoint;
+  /** Name prefix of the secrets the provisioner itself writes; required with 'managed-secrets'. */
+  managedSecretsPrefix?: string;
   logRetention?: logs.RetentionDays;
 }
 
 export const STEP_ENTRY = path.join(__dirname, '../lambdas/steps/lambda.ts');
 
-export class StepFunction extends Construct {
+export class ProvisionerFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
 
-  constructor(scope: Construct, id: string, props: StepFunctionProps) {
+  constructor(scope: Construct, id: string, props: ProvisionerFunctionProps) {
     super(scope, id);
+    const access = props.access ?? [];
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -45,7 +54,7 @@ export class StepFunction extends Construct {
 
     const role = (this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `kong-portal-provisioner ${props.stepName}`,
+      description: `kong-portal-provisioner ${props.name}`,
     }));
     // Written out instead of AWSLambdaBasicExecutionRole: only this function's own log group.
     role.addToPolicy(
@@ -56,22 +65,27 @@ export class StepFunction extends Construct {
     );
 
     const environment: Record<string, string> = {
-      STEP_NAME: props.stepName,
+      ...(props.entry ? {} : { STEP_NAME: props.name }),
       POWERTOOLS_SERVICE_NAME: 'kong-portal-provisioner',
       NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     };
-    if (props.access.includes('okta-token')) {
-      environment.OKTA_ORG_URL = props.oktaOrgUrl;
-      environment.OKTA_TOKEN_SECRET_ARN = props.oktaTokenSecret.secretArn;
-      props.oktaTokenSecret.grantRead(role);
+    if (access.includes('okta-token')) {
+      const okta = required(props.okta, 'okta');
+      environment.OKTA_ORG_URL = okta.url;
+      environment.OKTA_TOKEN_SECRET_ARN = okta.tokenSecret.secretArn;
+      okta.tokenSecret.grantRead(role);
     }
-    if (props.access.includes('kong-token')) {
-      environment.KONG_ADMIN_URL = props.kongAdminUrl;
-      environment.KONG_TOKEN_SECRET_ARN = props.kongTokenSecret.secretArn;
-      props.kongTokenSecret.grantRead(role);
+    if (access.includes('kong-token')) {
+      const kong = required(props.kong, 'kong');
+      environment.KONG_ADMIN_URL = kong.url;
+      environment.KONG_TOKEN_SECRET_ARN = kong.tokenSecret.secretArn;
+      kong.tokenSecret.grantRead(role);
     }
-    if (props.access.includes('managed-secrets')) {
+    const managedSecretsPrefix = access.includes('managed-secrets')
+      ? required(props.managedSecretsPrefix, 'managedSecretsPrefix')
+      : undefined;
+    if (managedSecretsPrefix) {
       role.addToPolicy(
         new iam.PolicyStatement({
           actions: [
@@ -83,7 +97,7 @@ export class StepFunction extends Construct {
             'secretsmanager:RestoreSecret',
             'secretsmanager:TagResource',
           ],
-          resources: [managedSecretsArnPattern(Stack.of(this), props.managedSecretsPrefix)],
+          resources: [managedSecretsArnPattern(Stack.of(this), managedSecretsPrefix)],
         }),
       );
     }
@@ -100,7 +114,7 @@ export class StepFunction extends Construct {
       logGroup: this.logGroup,
       role,
       environment,
-      description: `kong-portal-provisioner: ${props.stepName}`,
+      description: `kong-portal-provisioner: ${props.name}`,
       bundling: {
         minify: true,
         keepNames: true,
@@ -123,14 +137,20 @@ export class StepFunction extends Construct {
       reason:
         'Pinned to Node.js 22, the runtime the suite is tested against; moving to a newer runtime is a deliberate, tested change',
     });
-    if (props.access.includes('managed-secrets')) {
+    if (managedSecretsPrefix) {
       Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.managedSecretsPrefix}*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${managedSecretsPrefix}*]`,
         reason:
           'Client secrets and Kong snapshots are created at run time under kong-portal-provisioner/<env>/<workspace>/; the name prefix is the narrowest scope that covers them',
       });
     }
   }
+}
+
+function required<T>(value: T | undefined, prop: string): T {
+  if (value === undefined)
+    throw new Error(`ProvisionerFunction: '${prop}' is required for the access it is given`);
+  return value;
 }
 
 /** `arn:aws:secretsmanager:<region>:<account>:secret:kong-portal-provisioner/*` for the given stack. */

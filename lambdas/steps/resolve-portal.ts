@@ -4,10 +4,11 @@
  * secret), so RevertPortal can put them back exactly.
  */
 import { derivePortalUrls } from '../core/portal-urls';
+import type { UndoReport } from '../core/undo-report';
 import type { PortalSettings } from '../clients/kong';
 import type { StepContext } from './context';
 import { baselineSnapshotName, rollbackSnapshotName } from './scope';
-import type { PortalResource, UndoResult, WorkflowState } from './state';
+import type { PortalResource, WorkflowState } from './state';
 
 /** The settings with any client secret masked, for plans and diffs. */
 export function maskSettings(settings: PortalSettings): PortalSettings {
@@ -24,7 +25,7 @@ export function maskSettings(settings: PortalSettings): PortalSettings {
 
 export async function resolvePortal(
   state: WorkflowState,
-  { kong, secrets }: StepContext,
+  { kong, secrets }: Pick<StepContext, 'kong' | 'secrets'>,
 ): Promise<PortalResource> {
   const { workspace, dryRun } = state.request;
   const env = await kong.readPortalEnvironment(workspace);
@@ -44,9 +45,9 @@ export async function resolvePortal(
 
 export async function deletePortalSnapshot(
   state: WorkflowState,
-  { secrets }: StepContext,
-): Promise<UndoResult> {
-  const result: UndoResult = { removed: [], leftAlone: [] };
+  { secrets }: Pick<StepContext, 'secrets'>,
+): Promise<UndoReport> {
+  const result: UndoReport = { removed: [], leftAlone: [] };
   const rollbackArn =
     state.resources.portal?.snapshotArn ?? (await secrets.arnOf(rollbackSnapshotName(state)));
   // A baseline this request wrote (Finalize failed after writing it) goes too; an earlier one stays.

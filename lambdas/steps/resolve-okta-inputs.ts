@@ -5,12 +5,12 @@ import type { OktaInputsResource, WorkflowState } from './state';
 
 export async function resolveOktaInputs(
   state: WorkflowState,
-  { okta }: StepContext,
+  { okta }: Pick<StepContext, 'okta'>,
 ): Promise<OktaInputsResource> {
   const { oktaGroups, emailAttribute } = state.request;
-  const groups = await okta.resolveGroups(oktaGroups);
-  await okta.assertUserAttribute(emailAttribute);
-  // For the plan: what already exists under our names (an earlier provisioning, or a conflict).
+  const groups = await okta.directory.resolveGroups(oktaGroups);
+  await okta.directory.assertUserAttribute(emailAttribute);
+  // For the plan and for undo: what already exists under our names (an earlier provisioning, or a conflict).
   const existing = await okta.lookupExisting(nameOf(state));
   return { groups, existing };
 }

@@ -1,23 +1,27 @@
 /** AssignGroups and its undo UnassignGroups (only the assignments this request added). */
+import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
 import { requireResource } from './scope';
-import type { GroupAssignmentsResource, UndoResult, WorkflowState } from './state';
+import type { GroupAssignmentsResource, WorkflowState } from './state';
 
 export async function assignGroups(
   state: WorkflowState,
-  { okta }: StepContext,
+  { okta }: Pick<StepContext, 'okta'>,
 ): Promise<GroupAssignmentsResource> {
   const app = requireResource(state.resources.oktaApp, 'oktaApp');
   const groups = requireResource(state.resources.oktaInputs, 'oktaInputs').groups;
   return {
-    assignments: await okta.ensureGroupAssignments(
+    assignments: await okta.apps.ensureGroupAssignments(
       app.appId,
       groups.map((g) => g.id),
     ),
   };
 }
 
-export async function unassignGroups(state: WorkflowState, { okta }: StepContext): Promise<UndoResult> {
+export async function unassignGroups(
+  state: WorkflowState,
+  { okta }: Pick<StepContext, 'okta'>,
+): Promise<UndoReport> {
   const app = state.resources.oktaApp;
   // An app this request created goes away whole in DeleteOktaApp, assignments included.
   if (!app || app.created) return { removed: [], leftAlone: [] };
@@ -25,7 +29,7 @@ export async function unassignGroups(state: WorkflowState, { okta }: StepContext
   // failed half-way (or lost a response) recorded nothing, yet may have assigned groups.
   const before = new Set(state.resources.oktaInputs?.existing.app?.groupIds ?? []);
   const requested = (state.resources.oktaInputs?.groups ?? []).map((g) => g.id);
-  return okta.removeGroupAssignments(
+  return okta.apps.removeGroupAssignments(
     app.appId,
     requested.filter((id) => !before.has(id)),
   );

@@ -2,17 +2,18 @@
  * CreateOktaApp and its undos DeleteOktaApp and DeleteClientSecret. The client secret goes
  * straight from Okta's answer into Secrets Manager in the same invocation; only its ARN leaves.
  */
+import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
 import { clientSecretName, nameOf, requireResource } from './scope';
-import type { OktaAppResource, UndoResult, WorkflowState } from './state';
+import type { OktaAppResource, WorkflowState } from './state';
 
 export async function createOktaApp(
   state: WorkflowState,
-  { okta, secrets }: StepContext,
+  { okta, secrets }: Pick<StepContext, 'okta' | 'secrets'>,
 ): Promise<OktaAppResource> {
   const { workspace, environment, scopes } = state.request;
   const portal = requireResource(state.resources.portal, 'portal');
-  const app = await okta.ensureApp({
+  const app = await okta.apps.ensure({
     label: nameOf(state),
     requestId: state.requestId,
     workspace,
@@ -22,7 +23,7 @@ export async function createOktaApp(
     scopes,
   });
   // An adopted app (earlier run, or a create whose answer was lost) has no secret in hand.
-  const secret = app.clientSecret ?? (await okta.readClientSecret(app.id));
+  const secret = app.clientSecret ?? (await okta.apps.readClientSecret(app.id));
   const stored = await secrets.put(clientSecretName(state), secret, {
     requestId: state.requestId,
     description: `Okta client secret of app ${app.id} for Kong workspace '${workspace}' (${environment})`,
@@ -36,14 +37,17 @@ export async function createOktaApp(
   };
 }
 
-export async function deleteOktaApp(state: WorkflowState, { okta }: StepContext): Promise<UndoResult> {
-  return okta.removeApp({ id: state.resources.oktaApp?.appId, name: nameOf(state) }, state.requestId);
+export function deleteOktaApp(
+  state: WorkflowState,
+  { okta }: Pick<StepContext, 'okta'>,
+): Promise<UndoReport> {
+  return okta.apps.remove({ id: state.resources.oktaApp?.appId, name: nameOf(state) }, state.requestId);
 }
 
 export async function deleteClientSecret(
   state: WorkflowState,
-  { secrets }: StepContext,
-): Promise<UndoResult> {
+  { secrets }: Pick<StepContext, 'secrets'>,
+): Promise<UndoReport> {
   const arn = state.resources.oktaApp?.clientSecretArn ?? (await secrets.arnOf(clientSecretName(state)));
   if (!arn) return { removed: [], leftAlone: [] };
   const result = await secrets.deleteOwned(arn, state.requestId);

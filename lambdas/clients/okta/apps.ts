@@ -1,0 +1,185 @@
+/** The portal's OIDC Web app: find-or-create by label, its client secret, its group assignments, owned removal. */
+import type * as okta from '@okta/okta-sdk-nodejs';
+import { PermanentError } from '../../core/errors';
+import { PRODUCT, requestIdFromProfile } from '../../core/naming';
+import type { UndoReport } from '../../core/undo-report';
+import { logger } from '../logger';
+import type { OktaApi } from './api';
+import { drift, foreignResource } from './errors';
+import { pickOwned, removeOwned } from './owned';
+
+export interface AppSpec {
+  label: string;
+  requestId: string;
+  workspace: string;
+  environment: string;
+  redirectUri: string;
+  /** Where Okta may send the browser after sign-out: Kong passes the portal GUI URL as post_logout_redirect_uri. */
+  postLogoutRedirectUris: readonly string[];
+  /** Refresh tokens are only granted when the portal asks for `offline_access`. */
+  scopes: readonly string[];
+}
+
+export interface EnsuredApp {
+  id: string;
+  clientId: string;
+  created: boolean;
+  /** Present only when Okta just returned it (on create); otherwise use `readClientSecret`. */
+  clientSecret?: string;
+}
+
+/** How to find the resource an undo is about: by id when the forward step recorded it, else by name. */
+export interface ResourceRef {
+  id?: string;
+  name: string;
+}
+
+const clientIdOf = (app: okta.OpenIdConnectApplication) =>
+  app.credentials?.oauthClient?.client_id ?? (app.id as string);
+
+export class OktaApps {
+  constructor(private readonly api: OktaApi) {}
+
+  private get sdk() {
+    return this.api.sdk.applicationApi;
+  }
+
+  /** `q` is a prefix match on name or label: keep exact labels only. */
+  async find(label: string): Promise<okta.Application[]> {
+    const apps = await this.api.list('listApplications', () => this.sdk.listApplications({ q: label }));
+    return apps.filter((app) => app.label === label);
+  }
+
+  async ensure(spec: AppSpec): Promise<EnsuredApp> {
+    const existing = pickOwned(
+      await this.find(spec.label),
+      (a) => requestIdFromProfile(a.profile),
+      spec.requestId,
+    );
+    if (existing && 'foreign' in existing)
+      throw foreignResource(
+        'app',
+        spec.label,
+        existing.foreign.map((a) => a.id ?? '?'),
+      );
+    if (existing) {
+      // Apps we create are OIDC apps; a foreign app of another kind was refused above.
+      const app = existing.item as okta.OpenIdConnectApplication;
+      const redirects = app.settings?.oauthClient?.redirect_uris ?? [];
+      if (!redirects.includes(spec.redirectUri))
+        throw drift(
+          'app',
+          spec.label,
+          `its sign-in redirect URIs are ${JSON.stringify(redirects)}, not '${spec.redirectUri}'`,
+        );
+      logger.info('okta app adopted', { appId: app.id, ownership: existing.ownership });
+      return {
+        id: app.id as string,
+        clientId: clientIdOf(app),
+        created: existing.ownership === 'this-request',
+      };
+    }
+    const created = (await this.api.call('createApplication', () =>
+      this.sdk.createApplication({ application: appBody(spec), activate: true }),
+    )) as okta.OpenIdConnectApplication;
+    logger.info('okta app created', { appId: created.id });
+    return {
+      id: created.id as string,
+      clientId: clientIdOf(created),
+      created: true,
+      clientSecret: created.credentials?.oauthClient?.client_secret,
+    };
+  }
+
+  /** Okta returns a secret only on create; an adopted app's secret is read from its credentials. */
+  async readClientSecret(appId: string): Promise<string> {
+    const secrets = await this.api.list('listOAuth2ClientSecrets', () =>
+      this.api.sdk.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId }),
+    );
+    const active = secrets.find((s) => s.status === 'ACTIVE' && s.client_secret);
+    if (!active?.client_secret) throw new PermanentError(`Okta app ${appId} has no active client secret`);
+    return active.client_secret;
+  }
+
+  async remove(ref: ResourceRef, requestId: string): Promise<UndoReport> {
+    const candidates = ref.id
+      ? [
+          await this.api.find('getApplication', () => this.sdk.getApplication({ appId: ref.id as string })),
+        ].filter((a): a is okta.Application => a !== undefined)
+      : await this.find(ref.name);
+    return removeOwned(candidates, requestId, {
+      what: 'okta app',
+      idOf: (app) => app.id as string,
+      requestIdOf: (app) => requestIdFromProfile(app.profile),
+      isInactive: (app) => app.status === 'INACTIVE',
+      deactivate: (appId) =>
+        this.api.gone('deactivateApplication', () => this.sdk.deactivateApplication({ appId })),
+      remove: (appId) => this.api.gone('deleteApplication', () => this.sdk.deleteApplication({ appId })),
+    });
+  }
+
+  // ---- group assignments -----------------------------------------------------------------------
+
+  async assignedGroupIds(appId: string): Promise<string[]> {
+    const assigned = await this.api.list('listApplicationGroupAssignments', () =>
+      this.sdk.listApplicationGroupAssignments({ appId }),
+    );
+    return assigned.flatMap((a) => (a.id ? [a.id] : []));
+  }
+
+  async ensureGroupAssignments(
+    appId: string,
+    groupIds: readonly string[],
+  ): Promise<Array<{ groupId: string; created: boolean }>> {
+    const present = new Set(await this.assignedGroupIds(appId));
+    const results: Array<{ groupId: string; created: boolean }> = [];
+    for (const groupId of groupIds) {
+      if (!present.has(groupId))
+        await this.api.call('assignGroupToApplication', () =>
+          this.sdk.assignGroupToApplication({ appId, groupId }),
+        );
+      results.push({ groupId, created: !present.has(groupId) });
+    }
+    return results;
+  }
+
+  async removeGroupAssignments(appId: string, groupIds: readonly string[]): Promise<UndoReport> {
+    const report: UndoReport = { removed: [], leftAlone: [] };
+    for (const groupId of groupIds) {
+      await this.api.gone('unassignApplicationFromGroup', () =>
+        this.sdk.unassignApplicationFromGroup({ appId, groupId }),
+      );
+      report.removed.push(groupId);
+    }
+    return report;
+  }
+}
+
+/** The SDK's model classes are the request type; a plain object of the same shape is what it sends. */
+function appBody(spec: AppSpec): okta.OpenIdConnectApplication {
+  const offline = spec.scopes.includes('offline_access');
+  return {
+    name: 'oidc_client',
+    label: spec.label,
+    signOnMode: 'OPENID_CONNECT',
+    profile: {
+      managedBy: PRODUCT,
+      requestId: spec.requestId,
+      workspace: spec.workspace,
+      environment: spec.environment,
+    },
+    credentials: {
+      oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true },
+    },
+    settings: {
+      oauthClient: {
+        application_type: 'web',
+        redirect_uris: [spec.redirectUri],
+        post_logout_redirect_uris: [...spec.postLogoutRedirectUris],
+        response_types: ['code'],
+        grant_types: offline ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
+        consent_method: 'TRUSTED',
+      },
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/** The portal's custom authorization server: find-or-create by name, owned removal (its claims, policies and rules go with it). */
+import type * as okta from '@okta/okta-sdk-nodejs';
+import { describeWithMarker, requestIdFromDescription } from '../../core/naming';
+import type { UndoReport } from '../../core/undo-report';
+import { logger } from '../logger';
+import type { OktaApi } from './api';
+import type { ResourceRef } from './apps';
+import { drift, foreignResource } from './errors';
+import { pickOwned, removeOwned } from './owned';
+
+export interface AuthServerSpec {
+  name: string;
+  audience: string;
+  description: string;
+  requestId: string;
+}
+
+export interface EnsuredAuthServer {
+  id: string;
+  issuer: string;
+  created: boolean;
+}
+
+export class OktaAuthServers {
+  constructor(private readonly api: OktaApi) {}
+
+  private get sdk() {
+    return this.api.sdk.authorizationServerApi;
+  }
+
+  /** `q` matches names and audiences by prefix: keep exact names only. */
+  async find(name: string): Promise<okta.AuthorizationServer[]> {
+    const servers = await this.api.list('listAuthorizationServers', () =>
+      this.sdk.listAuthorizationServers({ q: name }),
+    );
+    return servers.filter((s) => s.name === name);
+  }
+
+  async ensure(spec: AuthServerSpec): Promise<EnsuredAuthServer> {
+    const existing = pickOwned(
+      await this.find(spec.name),
+      (s) => requestIdFromDescription(s.description),
+      spec.requestId,
+    );
+    if (existing && 'foreign' in existing)
+      throw foreignResource(
+        'authorization server',
+        spec.name,
+        existing.foreign.map((s) => s.id ?? '?'),
+      );
+    if (existing) {
+      const server = existing.item;
+      if (!server.audiences?.includes(spec.audience))
+        throw drift(
+          'authorization server',
+          spec.name,
+          `its audiences are ${JSON.stringify(server.audiences ?? [])}, not '${spec.audience}'`,
+        );
+      return {
+        id: server.id as string,
+        issuer: server.issuer as string,
+        created: existing.ownership === 'this-request',
+      };
+    }
+    const authorizationServer: okta.AuthorizationServer = {
+      name: spec.name,
+      audiences: [spec.audience],
+      description: describeWithMarker(spec.description, spec.requestId),
+    };
+    const server = await this.api.call('createAuthorizationServer', () =>
+      this.sdk.createAuthorizationServer({ authorizationServer }),
+    );
+    logger.info('okta authorization server created', { authServerId: server.id });
+    return { id: server.id as string, issuer: server.issuer as string, created: true };
+  }
+
+  /** Removes the server (and with it its claims, policies and rules) when this request owns it. */
+  async remove(ref: ResourceRef, requestId: string): Promise<UndoReport> {
+    const candidates = ref.id
+      ? [
+          await this.api.find('getAuthorizationServer', () =>
+            this.sdk.getAuthorizationServer({ authServerId: ref.id as string }),
+          ),
+        ].filter((s): s is okta.AuthorizationServer => s !== undefined)
+      : await this.find(ref.name);
+    return removeOwned(candidates, requestId, {
+      what: 'okta authorization server',
+      idOf: (server) => server.id as string,
+      requestIdOf: (server) => requestIdFromDescription(server.description),
+      isInactive: (server) => server.status === 'INACTIVE',
+      deactivate: (authServerId) =>
+        this.api.gone('deactivateAuthorizationServer', () =>
+          this.sdk.deactivateAuthorizationServer({ authServerId }),
+        ),
+      remove: (authServerId) =>
+        this.api.gone('deleteAuthorizationServer', () =>
+          this.sdk.deleteAuthorizationServer({ authServerId }),
+        ),
+    });
+  }
+}

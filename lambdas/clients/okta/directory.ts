@@ -1,0 +1,63 @@
+/** Groups and the user profile: what Okta must already have before anything is created. */
+import { ValidationError, type FieldIssue } from '../../core/errors';
+import type { OktaApi } from './api';
+
+export interface ResolvedGroup {
+  ref: string;
+  id: string;
+  name: string;
+}
+
+const GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
+
+export class OktaDirectory {
+  constructor(private readonly api: OktaApi) {}
+
+  /** Resolves group names or ids; an unknown or ambiguous group is a ValidationError naming it. */
+  async resolveGroups(refs: readonly string[]): Promise<ResolvedGroup[]> {
+    const issues: FieldIssue[] = [];
+    const resolved: ResolvedGroup[] = [];
+    const { groupApi } = this.api.sdk;
+    for (const [index, ref] of refs.entries()) {
+      const field = `oktaGroups.${index}`;
+      if (GROUP_ID.test(ref)) {
+        const group = await this.api.find('getGroup', () => groupApi.getGroup({ groupId: ref }));
+        if (group?.id) resolved.push({ ref, id: group.id, name: group.profile?.name ?? ref });
+        else issues.push({ field, reason: `no Okta group has the id '${ref}'` });
+        continue;
+      }
+      const search = `profile.name eq "${ref.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+      const groups = await this.api.list('listGroups', () => groupApi.listGroups({ search }));
+      const exact = groups.flatMap((g) => (g.profile?.name === ref && g.id ? [g.id] : []));
+      const [only] = exact;
+      if (exact.length === 1 && only) resolved.push({ ref, id: only, name: ref });
+      else if (exact.length === 0) issues.push({ field, reason: `no Okta group is named '${ref}'` });
+      else
+        issues.push({
+          field,
+          reason: `${exact.length} Okta groups are named '${ref}'; give the group id instead`,
+        });
+    }
+    if (issues.length) throw ValidationError.of(issues, 'Unknown Okta groups');
+    return resolved;
+  }
+
+  /** The attribute that holds the developer's e-mail must exist in the default user profile. */
+  async assertUserAttribute(attribute: string): Promise<void> {
+    const schema = await this.api.call('getUserSchema', () =>
+      this.api.sdk.schemaApi.getUserSchema({ schemaId: 'default' }),
+    );
+    const known = [
+      ...Object.keys(schema.definitions?.base?.properties ?? {}),
+      ...Object.keys(schema.definitions?.custom?.properties ?? {}),
+    ];
+    if (!known.includes(attribute)) {
+      throw ValidationError.of([
+        {
+          field: 'emailAttribute',
+          reason: `the Okta default user profile has no attribute '${attribute}' (it has ${known.join(', ')})`,
+        },
+      ]);
+    }
+  }
+}

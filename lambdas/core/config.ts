@@ -1,0 +1,132 @@
+/**
+ * Configuration, parsed once. Each Lambda reads its environment here and nowhere else; local
+ * mode and tests build the same objects directly, so two stacks can live in one process.
+ * Functions get ARNs and names, never token values.
+ */
+import { z } from 'zod';
+import { PermanentError } from './errors';
+
+/** AWS client settings local mode passes explicitly (deployed, the SDK's own defaults apply). */
+export interface AwsClientOptions {
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  endpoints?: { dynamodb?: string; secretsManager?: string; sfn?: string };
+}
+
+export interface VendorAccess {
+  /** Okta org URL or Kong Admin API URL. */
+  url: string;
+  /** Secrets Manager ARN of the API token. */
+  tokenSecretArn: string;
+}
+
+export interface StepConfig {
+  /** Which handler this function runs (one function per handler). */
+  stepName?: string;
+  /** The one environment a deployment serves; absent locally (any environment). */
+  servedEnvironment?: string;
+  okta?: VendorAccess;
+  kong?: VendorAccess;
+  /** The request log, for the Finalize handlers. */
+  requestsTable?: string;
+  aws?: AwsClientOptions;
+}
+
+export interface ApiConfig {
+  requestsTable: string;
+  stateMachines: { provision: string; teardown: string };
+  /** Deployed, the API lives under its stage (`/v1`); locally at the root. */
+  basePath: string;
+  servedEnvironment?: string;
+  /** A request without `environment` is for this one: the served one, or `dev` locally. */
+  defaultEnvironment: string;
+  /** How long a workspace lock lives if its run never releases it (crashed, killed). */
+  lockTtlSeconds: number;
+  aws?: AwsClientOptions;
+}
+
+/** The provisioning state machine times out after 6 h; a lock outliving that is stale. */
+export const DEFAULT_LOCK_TTL_SECONDS = 7 * 3600;
+export const LOCAL_DEFAULT_ENVIRONMENT = 'dev';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+const required = z.string({ error: 'is not set' }).min(1, 'is not set');
+const url = z.url({ error: 'must be a URL' });
+
+const stepEnv = z.object({
+  STEP_NAME: optional,
+  PROVISIONER_ENVIRONMENT: optional,
+  OKTA_ORG_URL: url.optional(),
+  OKTA_TOKEN_SECRET_ARN: optional,
+  KONG_ADMIN_URL: url.optional(),
+  KONG_TOKEN_SECRET_ARN: optional,
+  REQUESTS_TABLE: optional,
+});
+
+const apiEnv = z.object({
+  REQUESTS_TABLE: required,
+  PROVISIONING_STATE_MACHINE_ARN: required,
+  TEARDOWN_STATE_MACHINE_ARN: required,
+  API_BASE_PATH: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_-]+)*$/, 'must be empty or a path like /v1')
+    .default(''),
+  PROVISIONER_ENVIRONMENT: optional,
+  LOCK_TTL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .positive('must be positive')
+    .default(DEFAULT_LOCK_TTL_SECONDS),
+});
+
+function parsed<T>(schema: z.ZodType<T>, env: Env): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
+  throw new PermanentError(`Configuration error: ${problems}`);
+}
+
+function vendor(
+  name: string,
+  urlValue: string | undefined,
+  arn: string | undefined,
+): VendorAccess | undefined {
+  if (!urlValue && !arn) return undefined;
+  if (!urlValue || !arn)
+    throw new PermanentError(`Configuration error: ${name} needs both its URL and its token secret ARN`);
+  return { url: urlValue, tokenSecretArn: arn };
+}
+
+export function parseStepConfig(env: Env): StepConfig {
+  const e = parsed(stepEnv, env);
+  const okta = vendor('Okta', e.OKTA_ORG_URL, e.OKTA_TOKEN_SECRET_ARN);
+  const kong = vendor('Kong', e.KONG_ADMIN_URL, e.KONG_TOKEN_SECRET_ARN);
+  return {
+    ...(e.STEP_NAME ? { stepName: e.STEP_NAME } : {}),
+    ...(e.PROVISIONER_ENVIRONMENT ? { servedEnvironment: e.PROVISIONER_ENVIRONMENT } : {}),
+    ...(okta ? { okta } : {}),
+    ...(kong ? { kong } : {}),
+    ...(e.REQUESTS_TABLE ? { requestsTable: e.REQUESTS_TABLE } : {}),
+  };
+}
+
+export function parseApiConfig(env: Env): ApiConfig {
+  const e = parsed(apiEnv, env);
+  return {
+    requestsTable: e.REQUESTS_TABLE,
+    stateMachines: { provision: e.PROVISIONING_STATE_MACHINE_ARN, teardown: e.TEARDOWN_STATE_MACHINE_ARN },
+    basePath: e.API_BASE_PATH,
+    ...(e.PROVISIONER_ENVIRONMENT ? { servedEnvironment: e.PROVISIONER_ENVIRONMENT } : {}),
+    defaultEnvironment: e.PROVISIONER_ENVIRONMENT ?? LOCAL_DEFAULT_ENVIRONMENT,
+    lockTtlSeconds: e.LOCK_TTL_SECONDS,
+  };
+}
+
+/** The Lambda environment: the only place in `lambdas/` that reads `process.env`. */
+export const stepConfigFromEnv = (): StepConfig => parseStepConfig(process.env);
+export const apiConfigFromEnv = (): ApiConfig => parseApiConfig(process.env);

@@ -1,0 +1,172 @@
+/**
+ * Accepting a run (provisioning or teardown), whichever door it came in by: validate the scope,
+ * record the request, take the workspace lock, start exactly one execution named after the
+ * request id. A repeated request is answered with the run it repeats, never a second one.
+ */
+import type { RequestKind, RequestRecord, RequestSource } from '../clients/requests';
+import { logger } from '../clients/logger';
+import { ConflictError } from '../core/errors';
+import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
+import { assertServedEnvironment } from '../core/request';
+import { isFinal, publicStatus, type PublicStatus } from '../core/status';
+import { statusUrl, type RunDeps } from './deps';
+
+export interface RunRequest {
+  kind: RequestKind;
+  scope: { workspace: string; environment: string };
+  /** The validated request, passed to the execution as `$.request`. */
+  request: Record<string, unknown>;
+  requestedBy: string;
+  source: RequestSource;
+  idempotencyKey?: string;
+  dryRun: boolean;
+}
+
+export interface AcceptedRun {
+  id: string;
+  status: PublicStatus;
+  /** False when an identical request was already accepted and this one maps onto it. */
+  created: boolean;
+}
+
+export async function acceptRun(deps: RunDeps, run: RunRequest): Promise<AcceptedRun> {
+  assertServedEnvironment(run.scope.environment, deps.servedEnvironment);
+  // The key names the request; it is not part of what is being asked for.
+  const { idempotencyKey: _key, ...withoutKey } = run.request;
+  const hash = inputHash({ kind: run.kind, request: withoutKey });
+  const id = run.idempotencyKey
+    ? requestIdFromKey(run.source.principal ?? 'anonymous', run.idempotencyKey)
+    : newRequestId(deps.now());
+
+  if (run.idempotencyKey) {
+    const existing = await deps.store.get(id);
+    if (existing) {
+      const same = sameOrConflict(deps, existing, hash);
+      // Accepted but never started (the caller's earlier attempt died in between): start it now.
+      if (existing.status === 'PENDING' && !existing.executionArn) await execute(deps, run, id);
+      return same;
+    }
+  }
+
+  // Dry runs write nothing, so they need no lock.
+  if (!run.dryRun) {
+    const holder = await lockWorkspace(deps, run, id, hash);
+    if (holder) {
+      // The identical request is already running: answer with it rather than refuse. Not for a
+      // keyed request, though: its key must keep naming its own request.
+      if (holder.inputHash === hash && !run.idempotencyKey)
+        return { id: holder.requestId, status: 'RUNNING', created: false };
+      throw busy(deps, run, holder.requestId);
+    }
+  }
+
+  const now = deps.now().toISOString();
+  const record: RequestRecord = {
+    id,
+    kind: run.kind,
+    workspace: run.scope.workspace,
+    environment: run.scope.environment,
+    status: 'PENDING',
+    requestedBy: run.requestedBy,
+    source: run.source,
+    inputHash: hash,
+    ...(run.idempotencyKey ? { idempotencyKey: run.idempotencyKey } : {}),
+    dryRun: run.dryRun,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = await deps.store.create(record);
+  if (!created.created) return sameOrConflict(deps, created.record, hash);
+
+  await execute(deps, run, id);
+  logger.info('run accepted', {
+    requestId: id,
+    kind: run.kind,
+    workspace: run.scope.workspace,
+    dryRun: run.dryRun,
+  });
+  return { id, status: 'RUNNING', created: true };
+}
+
+/** Takes the lock; returns its holder when someone else has it. A lock held by an ended run is taken over. */
+async function lockWorkspace(deps: RunDeps, run: RunRequest, id: string, hash: string) {
+  const holder = { requestId: id, inputHash: hash };
+  let lock = await deps.store.acquireLock(run.scope, holder, deps.lockTtlSeconds);
+  if (!lock.acquired && (await holderHasEnded(deps, lock.heldBy.requestId))) {
+    // Its run ended without releasing the lock (timed out, aborted, or Finalize never ran).
+    await deps.store.releaseLock(run.scope, lock.heldBy.requestId);
+    lock = await deps.store.acquireLock(run.scope, holder, deps.lockTtlSeconds);
+  }
+  return lock.acquired ? undefined : lock.heldBy;
+}
+
+function busy(deps: RunDeps, run: RunRequest, holderId: string): ConflictError {
+  return new ConflictError(
+    `Workspace '${run.scope.workspace}' (${run.scope.environment}) is already being changed by request ${holderId}; ` +
+      'wait for it to finish, then retry',
+    { runningRequest: { id: holderId, statusUrl: statusUrl(deps, holderId) } },
+  );
+}
+
+/**
+ * Starts the execution named after the request. Only a failed start is undone (record FAILED,
+ * lock released); once it has started, a failed bookkeeping write must not free the workspace
+ * while the run goes on - the status view derives the execution from the request id anyway.
+ */
+async function execute(deps: RunDeps, run: RunRequest, id: string): Promise<void> {
+  let executionArn: string;
+  try {
+    ({ executionArn } = await deps.executions.start(run.kind, id, { requestId: id, request: run.request }));
+  } catch (err) {
+    logger.error('could not start the execution', {
+      requestId: id,
+      error: err instanceof Error ? err.name : 'Error',
+    });
+    await deps.store.update(id, {
+      status: 'FAILED',
+      error: { name: 'StartFailed', message: 'The workflow could not be started' },
+    });
+    if (!run.dryRun) await deps.store.releaseLock(run.scope, id);
+    throw err;
+  }
+  try {
+    await deps.store.update(id, { status: 'RUNNING', executionArn });
+  } catch (err) {
+    logger.warn('execution started but not recorded as RUNNING', {
+      requestId: id,
+      error: err instanceof Error ? err.name : 'Error',
+    });
+  }
+}
+
+/** Whether the run holding a lock is over, so the lock is stale. */
+async function holderHasEnded(deps: RunDeps, holderId: string): Promise<boolean> {
+  const holder = await deps.store.get(holderId);
+  if (!holder) return false;
+  if (isFinal(holder.status)) return true;
+  let execution;
+  try {
+    execution = await deps.executions.describe(holder.kind, holder.id);
+  } catch {
+    // Unknown: treat as still running; the lock's expiry is the backstop.
+    return false;
+  }
+  // Not started (yet): still running as far as anyone can tell.
+  if (!execution || execution.status === 'RUNNING') return false;
+  if (execution.status === 'TIMED_OUT' || execution.status === 'ABORTED') {
+    await deps.store.update(holder.id, {
+      status: 'CLEANUP_INCOMPLETE',
+      error: { name: execution.status, message: 'The run stopped before it could finish or roll back' },
+    });
+  }
+  return true;
+}
+
+function sameOrConflict(deps: RunDeps, existing: RequestRecord, hash: string): AcceptedRun {
+  if (existing.inputHash !== hash) {
+    throw new ConflictError(`The Idempotency-Key was already used for a different request (${existing.id})`, {
+      existingRequest: { id: existing.id, statusUrl: statusUrl(deps, existing.id) },
+    });
+  }
+  return { id: existing.id, status: publicStatus(existing.status), created: false };
+}

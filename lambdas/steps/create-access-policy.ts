@@ -1,0 +1,19 @@
+/** CreateAccessPolicy: the server's access policy for the portal's app. Undone with its server (DeleteAuthServer). */
+import type { StepContext } from './context';
+import { describeServer } from './create-auth-server';
+import { nameOf, requireResource } from './scope';
+import type { SimpleResource, WorkflowState } from './state';
+
+export function createAccessPolicy(
+  state: WorkflowState,
+  { okta }: Pick<StepContext, 'okta'>,
+): Promise<SimpleResource> {
+  const server = requireResource(state.resources.authServer, 'authServer');
+  const app = requireResource(state.resources.oktaApp, 'oktaApp');
+  return okta.authorization.ensureAccessPolicy(server.authServerId, {
+    name: nameOf(state),
+    description: describeServer(state),
+    clientId: app.clientId,
+    requestId: state.requestId,
+  });
+}

@@ -1,0 +1,17 @@
+/** CreatePolicyRule: authorization code only, any user, any scope. Undone with its server (DeleteAuthServer). */
+import type { StepContext } from './context';
+import { nameOf, requireResource } from './scope';
+import type { SimpleResource, WorkflowState } from './state';
+
+export function createPolicyRule(
+  state: WorkflowState,
+  { okta }: Pick<StepContext, 'okta'>,
+): Promise<SimpleResource> {
+  const server = requireResource(state.resources.authServer, 'authServer');
+  const policy = requireResource(state.resources.authorization?.accessPolicy, 'authorization.accessPolicy');
+  return okta.authorization.ensurePolicyRule(server.authServerId, policy.id, {
+    name: nameOf(state),
+    accessTokenMinutes: state.request.tokenLifetimes.accessTokenMinutes,
+    refreshTokenWindowMinutes: state.request.tokenLifetimes.refreshTokenWindowMinutes,
+  });
+}
