@@ -7,6 +7,7 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { UsageError } from './args';
+import { printable } from './printable';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -181,7 +182,8 @@ export function createApiClient(options: {
       } catch {
         // not JSON: keep the text for the error message
       }
-      return { status: response.status, body: parsed };
+      // Strings in the answer go to a terminal: their control characters are shown escaped.
+      return { status: response.status, body: printable(parsed) };
     },
   };
 }

@@ -40,7 +40,13 @@ export type Command =
     }
   | { kind: 'status'; global: GlobalOptions; id: string }
   | { kind: 'list'; global: GlobalOptions; query: Record<string, string> }
-  | { kind: 'teardown'; global: GlobalOptions; waitFor: WaitOptions; workspace: string; environment: string };
+  | {
+      kind: 'teardown';
+      global: GlobalOptions;
+      waitFor: WaitOptions;
+      workspace: string;
+      environment?: string;
+    };
 
 /** A command line the CLI cannot turn into a request (exit code 3, like a 400). */
 export class UsageError extends Error {
@@ -131,12 +137,13 @@ Exit codes
   2 CLEANUP_INCOMPLETE (resources left behind)   3 bad input   4 conflict (another run holds the
   workspace)   5 API unreachable, timed out waiting, or any other error`,
 
-  provision: `Usage: kong-portal-provisioner provision --workspace W --environment E --group G [options]
+  provision: `Usage: kong-portal-provisioner provision --workspace W --group G [--environment E] [options]
 
 Give workspace W a Dev Portal with Okta OIDC sign-in for the given Okta groups.
 
   --workspace W                Kong workspace (required)
-  --environment E              environment name, e.g. dev, prod (required)
+  --environment E              environment name, e.g. dev, prod (default: the one the deployment
+                               serves; dev for the local service)
   --group G                    Okta group name or id; repeat for several (at least one)
   --email-attribute A          Okta user-profile attribute holding the e-mail (default login)
   --claim-name N               ID-token claim name (default user.<attribute>)
@@ -153,7 +160,7 @@ Give workspace W a Dev Portal with Okta OIDC sign-in for the given Okta groups.
 
 Plus the options every command takes (kong-portal-provisioner --help).`,
 
-  plan: `Usage: kong-portal-provisioner plan --workspace W --environment E --group G [options] [--wait]
+  plan: `Usage: kong-portal-provisioner plan --workspace W --group G [--environment E] [options] [--wait]
 
 A dry run of 'provision' with the same options: nothing is created or changed. With --wait it
 prints the plan: each Okta resource with its action (create, reuse, ensure, conflict) and the Kong
@@ -176,9 +183,10 @@ workspace's and/or one environment's. --next continues from the token the previo
 
 Plus the options every command takes (kong-portal-provisioner --help).`,
 
-  teardown: `Usage: kong-portal-provisioner teardown --workspace W --environment E [--wait] [--timeout S]
+  teardown: `Usage: kong-portal-provisioner teardown --workspace W [--environment E] [--wait] [--timeout S]
 
-Remove what the provisioner made for workspace W in environment E: restore the workspace's
+Remove what the provisioner made for workspace W in environment E (default: the one the
+deployment serves; dev for the local service): restore the workspace's
 portal settings, delete the Okta authorization server and app, and their secrets. Anything it did
 not create is left alone and reported.
 
@@ -351,10 +359,10 @@ export function parseCommandLine(
         kind: 'teardown',
         global: globalOptions(values, env),
         waitFor: waitOptions(values, first),
-        // The workspace is a path segment and the environment a query parameter: both must exist
-        // for the URL to mean anything, so these two are checked here rather than by the API.
+        // The workspace is a path segment: it must exist for the URL to mean anything, so it is
+        // checked here rather than by the API. The environment defaults to the served one.
         workspace: required(values.workspace, '--workspace', first),
-        environment: required(values.environment, '--environment', first),
+        ...(values.environment !== undefined ? { environment: values.environment } : {}),
       };
     }
   }

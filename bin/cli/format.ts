@@ -6,6 +6,8 @@
  * knows, and of anything else only keys that do not look like secrets (an ARN is fine).
  */
 
+export { printable } from './printable';
+
 export const EXIT = {
   SUCCESS: 0,
   FAILED: 1,
@@ -83,6 +85,7 @@ export interface ListView {
     environment?: string;
     dryRun?: boolean;
     requestedBy?: string;
+    source?: { channel?: string; principal?: string; ticket?: string };
     createdAt?: string;
   }>;
   next?: string;
@@ -375,10 +378,12 @@ export function formatOutcome(run: RunView): string[] {
 /** `status <id>`: the whole picture in one screen. */
 export function formatRun(run: RunView): string[] {
   const rows: Array<[string, string]> = [['Status', statusLine(run)]];
-  const who = run.requestedBy ?? run.source?.principal;
+  // The caller is who the API authenticated; requestedBy is what the request said, shown as "for".
+  const caller = run.source?.principal;
   const via = run.source?.channel ? ` via ${run.source.channel}` : '';
   const ticket = run.source?.ticket ? ` (ticket ${run.source.ticket})` : '';
-  if (who) rows.push(['Asked by', `${who}${via}${ticket}`]);
+  if (caller || via) rows.push(['Caller', `${caller ?? 'unknown'}${via}${ticket}`]);
+  if (run.requestedBy && run.requestedBy !== caller) rows.push(['For', run.requestedBy]);
   if (run.createdAt) rows.push(['Asked at', run.createdAt]);
   if (run.error) rows.push(['Error', errorText(run.error)]);
   const lines = [heading(run), ...table(rows)];
@@ -505,9 +510,9 @@ export function formatList(page: ListView, nextCommand?: (token: string) => stri
     r.workspace ?? '',
     r.environment ?? '',
     r.createdAt ?? '',
-    r.requestedBy ?? '',
+    r.source?.principal ?? r.source?.channel ?? '',
   ]);
-  const header = ['ID', 'KIND', 'STATUS', 'WORKSPACE', 'ENV', 'CREATED', 'REQUESTED BY'];
+  const header = ['ID', 'KIND', 'STATUS', 'WORKSPACE', 'ENV', 'CREATED', 'CALLER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const render = (cells: string[]) =>
     cells

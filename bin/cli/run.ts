@@ -106,22 +106,18 @@ async function execute(command: Runnable, api: ApiClient, io: CliIo): Promise<Ex
         ...(command.idempotencyKey ? { headers: { 'Idempotency-Key': command.idempotencyKey } } : {}),
       });
       if (response.status !== 202 && response.status !== 200) return refused(response);
-      const what =
-        command.kind === 'plan'
-          ? `Plan for workspace '${String(command.body.workspace)}' (${String(command.body.environment)})`
-          : `Provisioning of workspace '${String(command.body.workspace)}' (${String(command.body.environment)})`;
+      const scope = scopeText(String(command.body.workspace), command.body.environment);
+      const what = command.kind === 'plan' ? `Plan for ${scope}` : `Provisioning of ${scope}`;
       return accepted(response.body as AcceptedView, what, command.waitFor, api, io, json);
     }
     case 'teardown': {
       const response = await api.call(
         'DELETE',
         `/workspaces/${encodeURIComponent(command.workspace)}/portal`,
-        {
-          query: { environment: command.environment },
-        },
+        command.environment !== undefined ? { query: { environment: command.environment } } : {},
       );
       if (response.status !== 202 && response.status !== 200) return refused(response);
-      const what = `Teardown of workspace '${command.workspace}' (${command.environment})`;
+      const what = `Teardown of ${scopeText(command.workspace, command.environment)}`;
       return accepted(response.body as AcceptedView, what, command.waitFor, api, io, json);
     }
     case 'status': {
@@ -141,6 +137,13 @@ async function execute(command: Runnable, api: ApiClient, io: CliIo): Promise<Ex
       return EXIT.SUCCESS;
     }
   }
+}
+
+/** "workspace 'w' (env)", or without the environment when the deployment's default applies. */
+function scopeText(workspace: string, environment: unknown): string {
+  return typeof environment === 'string'
+    ? `workspace '${workspace}' (${environment})`
+    : `workspace '${workspace}'`;
 }
 
 function listCommand(query: Record<string, string>, next: string): string {

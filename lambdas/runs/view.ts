@@ -82,6 +82,7 @@ export async function listRuns(deps: RunDeps, query: ListQuery) {
       environment: r.environment,
       dryRun: r.dryRun,
       requestedBy: r.requestedBy,
+      source: r.source,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       statusUrl: statusUrl(deps, r.id),

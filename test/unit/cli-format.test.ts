@@ -19,6 +19,7 @@ import {
   formatDuration,
   formatLeftovers,
   formatList,
+  printable,
   formatOutcome,
   formatOutputs,
   formatPlan,
@@ -162,6 +163,12 @@ describe('parseCommandLine', () => {
     }
   });
 
+  it('tears down in the served environment when none is named', () => {
+    const cmd = parseCommandLine(['teardown', '--workspace', 'w']);
+    expect(cmd).toMatchObject({ kind: 'teardown', workspace: 'w' });
+    expect(cmd.kind === 'teardown' && cmd.environment).toBeUndefined();
+  });
+
   it.each([
     [['frobnicate']],
     [['provision', '--bogus']],
@@ -169,7 +176,6 @@ describe('parseCommandLine', () => {
     [['status']],
     [['status', 'a', 'b']],
     [['teardown', '--environment', 'dev']],
-    [['teardown', '--workspace', 'w']],
     [['provision', '--timeout', 'soon']],
     [['list', '--api-url', 'ftp://x']],
   ])('refuses %j as a usage error', (argv) => {
@@ -420,6 +426,39 @@ describe('outcome, status and plan views', () => {
     expect(lines[2]).toMatch(/^req-1 teardown SUCCEEDED w dev/);
     expect(lines.at(-1)).toBe('More: list --next tok');
     expect(formatList({ items: [] })).toEqual(['No requests.']);
+  });
+
+  it('shows who actually called (the authenticated principal), and what the body claimed only as "for"', () => {
+    // Intent: requestedBy is free text anyone can fill in; the IAM principal is what the API verified.
+    const run: RunView = {
+      id: 'req-9',
+      kind: 'provision',
+      status: 'RUNNING',
+      workspace: 'w',
+      environment: 'dev',
+      requestedBy: 'the CEO',
+      source: { channel: 'api', principal: 'arn:aws:iam::1:user/mallory' },
+    };
+    const lines = formatRun(run).map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(lines).toContain('Caller arn:aws:iam::1:user/mallory via api');
+    expect(lines).toContain('For the CEO');
+    const listed = formatList({ items: [{ ...run, source: run.source }] }).map((l) => l.replace(/\s+/g, ' '));
+    expect(listed[0]).toMatch(/CALLER$/);
+    expect(listed[1]).toMatch(/arn:aws:iam::1:user\/mallory$/);
+  });
+
+  it('never prints a control character it was sent: every value is shown escaped', () => {
+    // Intent: a value crafted with terminal escapes or line breaks cannot repaint the screen or fake a line.
+    const sent = {
+      requestedBy: 'eve\u001b[2J\nSUCCEEDED',
+      nested: ['\u009b31m', { deep: 'a\rb\u2028c' }],
+      fine: 'plain text, ünïcode ok',
+    };
+    expect(printable(sent)).toEqual({
+      requestedBy: 'eve\\u001b[2J\\u000aSUCCEEDED',
+      nested: ['\\u009b31m', { deep: 'a\\u000db\\u2028c' }],
+      fine: 'plain text, ünïcode ok',
+    });
   });
 
   it('formats durations', () => {

@@ -1,0 +1,289 @@
+// Intent: the rules that make a request safe to accept, whichever front door it came in by, on the
+// real request store (dynalite) with a recording stand-in for Step Functions: one execution per
+// request however often it is repeated, a failed start undone, a request accepted but never
+// started started on retry, a lock left by a dead or finished run taken over, and identical
+// requests with and without an Idempotency-Key answered as the API promises.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RequestStore } from '../../lambdas/clients/requests';
+import { ConflictError, TransientError, ValidationError } from '../../lambdas/core/errors';
+import { inputHash, requestIdFromKey } from '../../lambdas/core/idempotency';
+import { parseProvisioningRequest, parseTeardownRequest } from '../../lambdas/core/request';
+import { acceptRun, type RunRequest } from '../../lambdas/runs/accept';
+import type { RunDeps } from '../../lambdas/runs/deps';
+import { provisioningRun, teardownRun } from '../../lambdas/runs/requests';
+import { viewRun } from '../../lambdas/runs/view';
+import { ensureRequestsTable, startDynamoDb, type LocalDynamoDb } from '../../local/dynamodb';
+import { rejection } from '../support/rejection';
+import { RecordingExecutions } from '../support/recording-executions';
+
+let dynamo: LocalDynamoDb;
+let client: DynamoDBClient;
+let tables = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb();
+  client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: dynamo.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+});
+afterAll(async () => {
+  client.destroy();
+  await dynamo.close();
+});
+
+interface World {
+  deps: RunDeps;
+  store: RequestStore;
+  executions: RecordingExecutions;
+  clock: { now: Date };
+}
+
+async function world(servedEnvironment?: string): Promise<World> {
+  const tableName = `lifecycle-${++tables}`;
+  await ensureRequestsTable(client, tableName);
+  const clock = { now: new Date('2026-12-01T10:00:00Z') };
+  const store = new RequestStore({ tableName, client, now: () => clock.now });
+  const executions = new RecordingExecutions();
+  const deps: RunDeps = {
+    store,
+    executions,
+    ...(servedEnvironment ? { servedEnvironment } : {}),
+    basePath: '/v1',
+    lockTtlSeconds: 600,
+    now: () => clock.now,
+  };
+  return { deps, store, executions, clock };
+}
+
+const ALICE = { channel: 'api' as const, principal: 'arn:aws:iam::123456789012:user/alice' };
+
+function provision(fields: Record<string, unknown> = {}): RunRequest {
+  const request = parseProvisioningRequest({
+    workspace: 'team-a',
+    environment: 'dev',
+    oktaGroups: ['Developers'],
+    requestedBy: 'alice',
+    ...fields,
+  });
+  return provisioningRun(request, ALICE);
+}
+
+const lockOf = (w: World) =>
+  w.store.acquireLock({ environment: 'dev', workspace: 'team-a' }, { requestId: 'probe', inputHash: 'x' }, 1);
+
+describe('accepting a run', () => {
+  it('records the request, holds the workspace and starts one execution named after it', async () => {
+    const w = await world();
+    const accepted = await acceptRun(w.deps, provision());
+    expect(accepted).toMatchObject({ status: 'RUNNING', created: true });
+    expect(w.executions.starts).toEqual([
+      { kind: 'provision', id: accepted.id, input: { requestId: accepted.id, request: expect.any(Object) } },
+    ]);
+    expect(await w.store.get(accepted.id)).toMatchObject({
+      status: 'RUNNING',
+      executionArn: w.executions.arnOf('provision', accepted.id),
+      source: ALICE,
+    });
+    expect(await lockOf(w)).toMatchObject({ acquired: false, heldBy: { requestId: accepted.id } });
+  });
+
+  it('refuses another environment than the one served, writing nothing', async () => {
+    const w = await world('prod');
+    const err = await rejection(acceptRun(w.deps, provision({ environment: 'dev' })));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(/environment: this deployment serves environment 'prod' only/);
+    expect(w.executions.starts).toEqual([]);
+    expect((await w.store.list({})).items).toEqual([]);
+  });
+
+  it('takes no lock for a dry run', async () => {
+    const w = await world();
+    await acceptRun(w.deps, provision({ dryRun: true }));
+    expect(await lockOf(w)).toEqual({ acquired: true });
+  });
+});
+
+describe('a failed start', () => {
+  it('is undone: the request reads FAILED, the workspace is free, and nothing runs', async () => {
+    const w = await world();
+    w.executions.failNextStart = new TransientError(
+      'Step Functions StartExecution failed: ServiceUnavailable',
+    );
+    const err = await rejection(acceptRun(w.deps, provision()));
+    expect(err).toBeInstanceOf(TransientError);
+    const [record] = (await w.store.list({})).items;
+    expect(record).toMatchObject({ status: 'FAILED', error: { name: 'StartFailed' } });
+    expect(w.executions.starts).toEqual([]);
+    // The next request gets the workspace.
+    expect(await acceptRun(w.deps, provision())).toMatchObject({ created: true, status: 'RUNNING' });
+  });
+});
+
+describe('a keyed request repeated', () => {
+  it('maps onto the same request and execution, however often it is sent', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision({ idempotencyKey: 'k-1' }));
+    const again = await acceptRun(w.deps, provision({ idempotencyKey: 'k-1' }));
+    expect(again).toEqual({ id: first.id, status: 'RUNNING', created: false });
+    expect(first.id).toBe(requestIdFromKey(ALICE.principal, 'k-1'));
+    expect(w.executions.starts).toHaveLength(1);
+  });
+
+  it('with a different body is a conflict naming the request the key belongs to', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision({ idempotencyKey: 'k-1' }));
+    const err = await rejection(acceptRun(w.deps, provision({ idempotencyKey: 'k-1', autoApprove: true })));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).details).toEqual({
+      existingRequest: { id: first.id, statusUrl: `/v1/provisionings/${first.id}` },
+    });
+  });
+
+  it('that was accepted but never started is started on the retry', async () => {
+    const w = await world();
+    const run = provision({ idempotencyKey: 'k-2' });
+    const id = requestIdFromKey(ALICE.principal, 'k-2');
+    // The caller's first attempt died between recording the request and starting it.
+    await w.store.create(pendingRecord(w, run, id));
+    const retried = await acceptRun(w.deps, run);
+    expect(retried).toEqual({ id, status: 'RUNNING', created: false });
+    expect(w.executions.starts.map((s) => s.id)).toEqual([id]);
+    expect(await w.store.get(id)).toMatchObject({
+      status: 'RUNNING',
+      executionArn: w.executions.arnOf('provision', id),
+    });
+  });
+
+  it('whose execution an earlier attempt did start (ExecutionAlreadyExists) is recorded, not started twice', async () => {
+    const w = await world();
+    const run = provision({ idempotencyKey: 'k-3' });
+    const id = requestIdFromKey(ALICE.principal, 'k-3');
+    await w.store.create(pendingRecord(w, run, id));
+    w.executions.exists('provision', id);
+    await acceptRun(w.deps, run);
+    expect(w.executions.starts).toEqual([]);
+    expect(await w.store.get(id)).toMatchObject({
+      status: 'RUNNING',
+      executionArn: w.executions.arnOf('provision', id),
+    });
+  });
+});
+
+describe('identical requests while one runs', () => {
+  it('without a key: answered with the running request, no second execution', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision());
+    const again = await acceptRun(w.deps, provision());
+    expect(again).toEqual({ id: first.id, status: 'RUNNING', created: false });
+    expect(w.executions.starts).toHaveLength(1);
+  });
+
+  it('with a key: a conflict naming the running request (the key keeps naming its own request)', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision());
+    const err = await rejection(acceptRun(w.deps, provision({ idempotencyKey: 'k-4' })));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).details).toEqual({
+      runningRequest: { id: first.id, statusUrl: `/v1/provisionings/${first.id}` },
+    });
+    expect(w.executions.starts).toHaveLength(1);
+  });
+
+  it('a different request for the busy workspace is a conflict; a teardown too', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision());
+    expect(await rejection(acceptRun(w.deps, provision({ autoApprove: true })))).toBeInstanceOf(
+      ConflictError,
+    );
+    const teardown = teardownRun(
+      parseTeardownRequest({ workspace: 'team-a', environment: 'dev', requestedBy: 'bob' }),
+      ALICE,
+    );
+    const err = await rejection(acceptRun(w.deps, teardown));
+    expect(err.message).toContain(`already being changed by request ${first.id}`);
+  });
+});
+
+describe('a lock its run no longer needs', () => {
+  it('expired (the run was killed): the next request takes the workspace', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision());
+    w.clock.now = new Date(w.clock.now.getTime() + 601_000);
+    const next = await acceptRun(w.deps, provision({ autoApprove: true }));
+    expect(next).toMatchObject({ created: true });
+    expect(next.id).not.toBe(first.id);
+  });
+
+  it.each(['TIMED_OUT', 'ABORTED'] as const)(
+    'held by a run that %s: taken over at once, and that run recorded as CLEANUP_INCOMPLETE',
+    async (status) => {
+      const w = await world();
+      const first = await acceptRun(w.deps, provision());
+      w.executions.end('provision', first.id, status);
+      const next = await acceptRun(w.deps, provision({ autoApprove: true }));
+      expect(next).toMatchObject({ created: true });
+      expect(await w.store.get(first.id)).toMatchObject({
+        status: 'CLEANUP_INCOMPLETE',
+        error: { name: status, message: 'The run stopped before it could finish or roll back' },
+      });
+    },
+  );
+
+  it('held by a run already recorded as finished: taken over at once', async () => {
+    const w = await world();
+    const first = await acceptRun(w.deps, provision());
+    await w.store.update(first.id, { status: 'SUCCEEDED' });
+    expect(await acceptRun(w.deps, provision({ autoApprove: true }))).toMatchObject({ created: true });
+  });
+
+  it('held by a run still going: kept', async () => {
+    const w = await world();
+    await acceptRun(w.deps, provision());
+    expect(await rejection(acceptRun(w.deps, provision({ autoApprove: true })))).toBeInstanceOf(
+      ConflictError,
+    );
+  });
+});
+
+describe('viewing a run', () => {
+  it('shows an accepted, not yet started request as RUNNING with no steps', async () => {
+    const w = await world();
+    const run = provision({ idempotencyKey: 'k-5' });
+    const id = requestIdFromKey(ALICE.principal, 'k-5');
+    await w.store.create(pendingRecord(w, run, id));
+    expect(await viewRun(w.deps, id)).toMatchObject({
+      id,
+      status: 'RUNNING',
+      steps: [],
+      statusUrl: `/v1/provisionings/${id}`,
+    });
+  });
+
+  it('reads an unfinished record through its execution (a run that timed out is CLEANUP_INCOMPLETE)', async () => {
+    const w = await world();
+    const { id } = await acceptRun(w.deps, provision());
+    w.executions.end('provision', id, 'TIMED_OUT');
+    expect(await viewRun(w.deps, id)).toMatchObject({ status: 'CLEANUP_INCOMPLETE' });
+  });
+});
+
+function pendingRecord(w: World, run: RunRequest, id: string) {
+  const { idempotencyKey: _key, ...withoutKey } = run.request;
+  const now = w.clock.now.toISOString();
+  return {
+    id,
+    kind: run.kind,
+    workspace: run.scope.workspace,
+    environment: run.scope.environment,
+    status: 'PENDING' as const,
+    requestedBy: run.requestedBy,
+    source: run.source,
+    inputHash: inputHash({ kind: run.kind, request: withoutKey }),
+    ...(run.idempotencyKey ? { idempotencyKey: run.idempotencyKey } : {}),
+    dryRun: run.dryRun,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
