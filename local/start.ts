@@ -49,14 +49,15 @@ kong-portal-provisioner is running locally (Ctrl-C to stop)
 Provision the Dev Portal of the '${stack.kongSandbox ? 'default' : '<workspace>'}' workspace with Okta sign-in for everyone:
 
   curl -s -X POST ${api}/provisionings -H 'Content-Type: application/json' \\
-    -d '{"workspace":"default","environment":"dev","oktaGroups":["Everyone"]}'
+    -d '{"workspace":"default","oktaGroups":["Everyone"]}'
 
 Then follow it (use the id from the answer), or do both with the CLI:
 
   curl -s ${api}/provisionings/<id>
-  npx kong-portal-provisioner provision --workspace default --environment dev --group Everyone --wait
+  npx kong-portal-provisioner provision --workspace default --group Everyone --wait
 
-Preview without changing anything: add "dryRun": true. Tear down: curl -s -X DELETE '${api}/workspaces/default/portal?environment=dev'
+Requests are for the 'dev' environment unless they name another ("environment": "prod").
+Preview without changing anything: add "dryRun": true. Tear down: curl -s -X DELETE ${api}/workspaces/default/portal
 `);
 
   let stopping = false;
