@@ -136,4 +136,18 @@ describe('API function permissions', () => {
       expect(actionsOf(fn).some((a) => a.startsWith('secretsmanager:'))).toBe(false);
     }
   });
+
+  it('gives API functions no Okta or Kong settings: they never talk to either', () => {
+    // Intent: a route handler cannot even learn where the vendors are, let alone their tokens.
+    const apiFunctions = ofType('AWS::Lambda::Function').filter(([, f]) =>
+      /kong-portal-provisioner: (Start|Get|List)/.test(String(f.Properties.Description)),
+    );
+    expect(apiFunctions).toHaveLength(4);
+    for (const [, f] of apiFunctions) {
+      const variables = Object.keys(
+        (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+      expect(variables.filter((v) => /^(OKTA|KONG)_|STEP_NAME/.test(v))).toEqual([]);
+    }
+  });
 });
