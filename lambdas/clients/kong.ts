@@ -6,6 +6,7 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { PermanentError, ValidationError, type FieldIssue, type ProvisionerError } from '../core/errors';
 import { discoveryUrl, type PortalAuthConf } from '../core/portal-auth-conf';
+import { hiddenValuesIn } from '../core/settings-mask';
 import type { KongPortalConfiguration } from '../core/portal-urls';
 import { isNetworkCode, toProvisionerError } from './http-errors';
 import { logger } from './logger';
@@ -226,7 +227,7 @@ export class KongClient {
     const config: PortalSettings = {};
     for (const key of PORTAL_KEYS) config[key] = snapshot[key] ?? null;
     // The snapshot can hold an earlier client secret inside portal_auth_conf.
-    await this.patchPortal(workspace, config, 'restorePortalSettings', secretsIn(snapshot));
+    await this.patchPortal(workspace, config, 'restorePortalSettings', hiddenValuesIn(snapshot));
     logger.info('kong portal settings restored', { workspace });
   }
 
@@ -301,16 +302,5 @@ export class KongClient {
       );
     }
     return { discoveryUrl: url };
-  }
-}
-
-function secretsIn(settings: PortalSettings): string[] {
-  if (typeof settings.portal_auth_conf !== 'string') return [];
-  try {
-    const conf = JSON.parse(settings.portal_auth_conf) as { client_secret?: unknown };
-    const secrets = Array.isArray(conf.client_secret) ? conf.client_secret : [conf.client_secret];
-    return secrets.filter((s): s is string => typeof s === 'string');
-  } catch {
-    return [];
   }
 }

@@ -10,9 +10,18 @@ import {
   PutSecretValueCommand,
   RestoreSecretCommand,
   SecretsManagerClient,
+  TagResourceCommand,
+  type Tag,
 } from '@aws-sdk/client-secrets-manager';
 import { ConflictError, PermanentError } from '../core/errors';
-import { PRODUCT, ownershipOf, type Ownership } from '../core/naming';
+import {
+  PRODUCT,
+  ownershipOf,
+  ownershipReason,
+  type Marker,
+  type Owner,
+  type Ownership,
+} from '../core/naming';
 import { errorName, mapAwsError as mapAws } from './aws-errors';
 import { logger } from './logger';
 
@@ -20,6 +29,8 @@ const mapAwsError = (operation: string, name: string, err: unknown) =>
   mapAws('Secrets Manager', operation, name, err);
 
 export const REQUEST_TAG = `${PRODUCT}:request-id`;
+export const ENVIRONMENT_TAG = `${PRODUCT}:environment`;
+export const WORKSPACE_TAG = `${PRODUCT}:workspace`;
 export const MANAGED_TAG = 'managed-by';
 
 export interface PutResult {
@@ -34,6 +45,38 @@ export interface DeleteResult {
   leftAlone?: string;
 }
 
+export interface PutMeta {
+  owner: Owner;
+  description: string;
+  /**
+   * Make this request the secret's owner when another provisioner request of the same workspace
+   * wrote it. Only for a secret no other run can still need (the workspace lock says so).
+   */
+  takeOver?: boolean;
+}
+
+function ownerTags(owner: Owner): Tag[] {
+  return [
+    { Key: MANAGED_TAG, Value: PRODUCT },
+    { Key: REQUEST_TAG, Value: owner.requestId },
+    { Key: ENVIRONMENT_TAG, Value: owner.scope.environment },
+    { Key: WORKSPACE_TAG, Value: owner.scope.workspace },
+  ];
+}
+
+function markerOf(tags: Tag[] | undefined): Marker | undefined {
+  const tag = (key: string) => tags?.find((t) => t.Key === key)?.Value;
+  const requestId = tag(REQUEST_TAG);
+  if (tag(MANAGED_TAG) !== PRODUCT || requestId === undefined) return undefined;
+  const environment = tag(ENVIRONMENT_TAG);
+  const workspace = tag(WORKSPACE_TAG);
+  return {
+    requestId,
+    ...(environment !== undefined ? { environment } : {}),
+    ...(workspace !== undefined ? { workspace } : {}),
+  };
+}
+
 export class SecretStore {
   constructor(private readonly client: SecretsManagerClient = new SecretsManagerClient({})) {}
 
@@ -46,21 +89,14 @@ export class SecretStore {
   }
 
   /** Creates the secret, or stores a new value in the one that exists (restoring it if it was scheduled for deletion). */
-  async put(
-    name: string,
-    value: string,
-    meta: { requestId: string; description: string },
-  ): Promise<PutResult> {
+  async put(name: string, value: string, meta: PutMeta): Promise<PutResult> {
     try {
       const created = await this.client.send(
         new CreateSecretCommand({
           Name: name,
           SecretString: value,
           Description: meta.description,
-          Tags: [
-            { Key: MANAGED_TAG, Value: PRODUCT },
-            { Key: REQUEST_TAG, Value: meta.requestId },
-          ],
+          Tags: ownerTags(meta.owner),
         }),
       );
       logger.info('secret created', { name });
@@ -73,10 +109,10 @@ export class SecretStore {
     const described = await this.send('DescribeSecret', name, () =>
       this.client.send(new DescribeSecretCommand({ SecretId: name })),
     );
-    const owner = described.Tags?.find((t) => t.Key === REQUEST_TAG)?.Value;
-    if (owner === undefined) {
+    let ownership = ownershipOf(markerOf(described.Tags), meta.owner);
+    if (ownership === 'not-managed' || ownership === 'other-scope') {
       throw new ConflictError(
-        `Secret '${name}' exists but was not written by kong-portal-provisioner: refusing to overwrite it`,
+        `Secret '${name}' exists and is not this workspace's: refusing to overwrite it (${ownershipReason(ownership)})`,
         {
           name,
         },
@@ -90,8 +126,21 @@ export class SecretStore {
     await this.send('PutSecretValue', name, () =>
       this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value })),
     );
-    logger.info('secret updated', { name, ownership: ownershipOf(owner, meta.requestId) });
-    return { arn: described.ARN as string, created: ownershipOf(owner, meta.requestId) === 'this-request' };
+    if (ownership === 'other-request' && meta.takeOver) {
+      await this.send('TagResource', name, () =>
+        this.client.send(new TagResourceCommand({ SecretId: name, Tags: ownerTags(meta.owner) })),
+      );
+      ownership = 'this-request';
+    }
+    logger.info('secret updated', { name, ownership });
+    return { arn: described.ARN as string, created: ownership === 'this-request' };
+  }
+
+  /** Creates the secret unless one of that name exists; never overwrites. */
+  async createIfAbsent(name: string, value: string, meta: PutMeta): Promise<PutResult> {
+    const arn = await this.arnOf(name);
+    if (arn) return { arn, created: (await this.ownership(arn, meta.owner)) === 'this-request' };
+    return this.put(name, value, meta);
   }
 
   async get(secretId: string): Promise<string> {
@@ -113,26 +162,23 @@ export class SecretStore {
     }
   }
 
-  async ownership(secretId: string, requestId: string): Promise<Ownership | 'gone'> {
+  async ownership(secretId: string, owner: Owner): Promise<Ownership | 'gone'> {
     try {
       const described = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }));
       if (described.DeletedDate) return 'gone';
-      return ownershipOf(described.Tags?.find((t) => t.Key === REQUEST_TAG)?.Value, requestId);
+      return ownershipOf(markerOf(described.Tags), owner);
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException') return 'gone';
       throw mapAwsError('DescribeSecret', secretId, err);
     }
   }
 
-  /** Deletes the secret if this request wrote it; "already gone" is success. */
-  async deleteOwned(secretId: string, requestId: string): Promise<DeleteResult> {
-    const ownership = await this.ownership(secretId, requestId);
+  /** Deletes the secret if the owner wrote it; "already gone" is success. */
+  async deleteOwned(secretId: string, owner: Owner): Promise<DeleteResult> {
+    const ownership = await this.ownership(secretId, owner);
     if (ownership === 'gone') return { deleted: false };
     if (ownership !== 'this-request') {
-      const leftAlone =
-        ownership === 'other-request'
-          ? 'written by another provisioner request'
-          : 'not written by kong-portal-provisioner';
+      const leftAlone = ownershipReason(ownership);
       logger.info('secret left alone', { secretId, reason: leftAlone });
       return { deleted: false, leftAlone };
     }

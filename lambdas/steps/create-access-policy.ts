@@ -1,7 +1,7 @@
 /** CreateAccessPolicy: the server's access policy for the portal's app. Undone with its server (DeleteAuthServer). */
 import type { StepContext } from './context';
 import { describeServer } from './create-auth-server';
-import { nameOf, requireResource } from './scope';
+import { nameOf, ownerOf, requireResource } from './scope';
 import type { SimpleResource, WorkflowState } from './state';
 
 export function createAccessPolicy(
@@ -14,6 +14,6 @@ export function createAccessPolicy(
     name: nameOf(state),
     description: describeServer(state),
     clientId: app.clientId,
-    requestId: state.requestId,
+    owner: ownerOf(state),
   });
 }

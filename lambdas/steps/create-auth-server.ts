@@ -5,7 +5,7 @@
  */
 import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
-import { nameOf, type RunScope } from './scope';
+import { nameOf, ownerOf, type RunScope } from './scope';
 import type { AuthServerResource, WorkflowState } from './state';
 
 export const describeServer = (state: RunScope) =>
@@ -19,7 +19,7 @@ export async function createAuthServer(
     name: nameOf(state),
     audience: state.request.audience,
     description: describeServer(state),
-    requestId: state.requestId,
+    owner: ownerOf(state),
   });
   return { authServerId: server.id, issuer: server.issuer, created: server.created };
 }
@@ -30,7 +30,7 @@ export async function deleteAuthServer(
 ): Promise<UndoReport> {
   const server = state.resources.authServer;
   if (!server || server.created) {
-    return okta.authServers.remove({ id: server?.authServerId, name: nameOf(state) }, state.requestId);
+    return okta.authServers.remove({ id: server?.authServerId, name: nameOf(state) }, ownerOf(state));
   }
   // The server existed before this request: remove what this request added inside it, judged
   // against what was there before (a failed or lost-response step records nothing).

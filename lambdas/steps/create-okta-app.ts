@@ -4,7 +4,7 @@
  */
 import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
-import { clientSecretName, nameOf, requireResource } from './scope';
+import { clientSecretName, nameOf, ownerOf, requireResource } from './scope';
 import type { OktaAppResource, WorkflowState } from './state';
 
 export async function createOktaApp(
@@ -15,9 +15,7 @@ export async function createOktaApp(
   const portal = requireResource(state.resources.portal, 'portal');
   const app = await okta.apps.ensure({
     label: nameOf(state),
-    requestId: state.requestId,
-    workspace,
-    environment,
+    owner: ownerOf(state),
     redirectUri: portal.urls.redirectUri,
     postLogoutRedirectUris: [portal.urls.redirectUri, portal.urls.portalGuiUrl],
     scopes,
@@ -25,7 +23,7 @@ export async function createOktaApp(
   // An adopted app (earlier run, or a create whose answer was lost) has no secret in hand.
   const secret = app.clientSecret ?? (await okta.apps.readClientSecret(app.id));
   const stored = await secrets.put(clientSecretName(state), secret, {
-    requestId: state.requestId,
+    owner: ownerOf(state),
     description: `Okta client secret of app ${app.id} for Kong workspace '${workspace}' (${environment})`,
   });
   return {
@@ -41,7 +39,7 @@ export function deleteOktaApp(
   state: WorkflowState,
   { okta }: Pick<StepContext, 'okta'>,
 ): Promise<UndoReport> {
-  return okta.apps.remove({ id: state.resources.oktaApp?.appId, name: nameOf(state) }, state.requestId);
+  return okta.apps.remove({ id: state.resources.oktaApp?.appId, name: nameOf(state) }, ownerOf(state));
 }
 
 export async function deleteClientSecret(
@@ -50,7 +48,7 @@ export async function deleteClientSecret(
 ): Promise<UndoReport> {
   const arn = state.resources.oktaApp?.clientSecretArn ?? (await secrets.arnOf(clientSecretName(state)));
   if (!arn) return { removed: [], leftAlone: [] };
-  const result = await secrets.deleteOwned(arn, state.requestId);
+  const result = await secrets.deleteOwned(arn, ownerOf(state));
   return {
     removed: result.deleted ? [arn] : [],
     leftAlone: result.leftAlone ? [{ id: arn, reason: result.leftAlone }] : [],

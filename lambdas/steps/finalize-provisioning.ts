@@ -1,8 +1,8 @@
 /**
  * FinalizeProvisioning (states FinalizePlan, FinalizeSucceeded, FinalizeFailed): the run's
- * outcome in one place. On success it keeps the pre-provisioning Kong settings as the workspace
- * baseline (teardown restores them) and drops the per-request snapshot; on failure it lists every
- * resource an undo could not remove; for a dry run it returns the plan.
+ * outcome in one place. On success it drops the run's rollback point once the outcome is
+ * recorded (the teardown baseline was kept by ResolvePortal); on failure it lists every resource
+ * an undo could not remove; for a dry run it returns the plan.
  */
 import { buildPlan, type Plan } from '../core/plan';
 import { logger } from '../clients/logger';
@@ -14,6 +14,7 @@ import {
   clientSecretName,
   nameOf,
   requireResource,
+  ownerOf,
   rollbackSnapshotName,
 } from './scope';
 import type { WorkflowState } from './state';
@@ -77,21 +78,6 @@ export function leftoversOf(state: WorkflowState): string[] {
     .flatMap((undo) => byUndo[undo]?.() ?? [`${undo}: see execution history`]);
 }
 
-/**
- * The first successful provisioning's pre-change settings become the teardown baseline. The
- * per-request snapshot is only dropped once the outcome is recorded: until then a failure here
- * still rolls back, and RevertPortal needs it; DeletePortalSnapshot then also removes a baseline
- * this request wrote.
- */
-async function keepBaseline(state: WorkflowState, { secrets }: Ctx): Promise<void> {
-  const rollbackArn = state.resources.portal?.snapshotArn;
-  if (!rollbackArn || (await secrets.arnOf(baselineSnapshotName(state)))) return;
-  await secrets.put(baselineSnapshotName(state), await secrets.get(rollbackArn), {
-    requestId: state.requestId,
-    description: `Kong workspace '${state.request.workspace}' portal settings before kong-portal-provisioner first configured it`,
-  });
-}
-
 function planned(state: WorkflowState): PlannedOutput {
   const portal = requireResource(state.resources.portal, 'portal');
   const inputs = requireResource(state.resources.oktaInputs, 'oktaInputs');
@@ -101,7 +87,7 @@ function planned(state: WorkflowState): PlannedOutput {
     urls: portal.urls,
     groups: inputs.groups,
     existing: inputs.existing,
-    currentSettings: portal.currentSettingsMasked,
+    currentSettings: portal.currentSettingsMasked ?? {},
     secretNames: [clientSecretName(state), baselineSnapshotName(state)],
   });
   return { status: 'PLANNED', requestId: state.requestId, plan };
@@ -174,13 +160,12 @@ export async function finalizeProvisioning(
     );
     return output;
   }
-  await keepBaseline(state, ctx);
   const output = succeeded(state);
   logger.info('provisioning succeeded', { requestId: state.requestId, workspace: state.request.workspace });
   const { status, ...outputs } = output;
   await recordOutcome(state, { status, outputs }, ctx);
   // Recorded: this run will not roll back any more, so its rollback point can go.
   const rollbackArn = state.resources.portal?.snapshotArn;
-  if (rollbackArn) await ctx.secrets.deleteOwned(rollbackArn, state.requestId);
+  if (rollbackArn) await ctx.secrets.deleteOwned(rollbackArn, ownerOf(state));
   return output;
 }

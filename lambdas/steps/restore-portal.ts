@@ -6,7 +6,7 @@
 import type { UndoReport } from '../core/undo-report';
 import type { PortalSettings } from '../clients/kong';
 import type { StepContext } from './context';
-import { baselineSnapshotName, nameOf } from './scope';
+import { baselineSnapshotName, nameOf, scopeOf } from './scope';
 import type { TeardownState } from './teardown-state';
 
 const KONG_DEFAULTS: PortalSettings = {
@@ -28,7 +28,7 @@ export async function restorePortal(
     return restored;
   }
   const [existing, current] = await Promise.all([
-    okta.lookupExisting(nameOf(state)),
+    okta.lookupExisting(nameOf(state), scopeOf(state)),
     kong.readPortalSettings(workspace),
   ]);
   const conf = typeof current.portal_auth_conf === 'string' ? current.portal_auth_conf : '';

@@ -1,5 +1,5 @@
 /** Names derived from the request, shared by the steps so a retry always looks for the same thing. */
-import { resourceName, secretName, type Scope } from '../core/naming';
+import { ANY_REQUEST, resourceName, secretName, type Owner, type Scope } from '../core/naming';
 
 /** What every run's state carries, provisioning and teardown alike. */
 export interface RunScope {
@@ -14,14 +14,25 @@ export const scopeOf = (state: RunScope): Scope => ({
 
 export const nameOf = (state: RunScope): string => resourceName(scopeOf(state));
 
+/** This run, as the owner it records on what it makes. */
+export const ownerOf = (state: RunScope): Owner => ({ scope: scopeOf(state), requestId: state.requestId });
+
+/** Any provisioner run of this workspace (teardown removes what any of them made). */
+export const anyRunOf = (state: RunScope): Owner => ({ scope: scopeOf(state), requestId: ANY_REQUEST });
+
 export const clientSecretName = (state: RunScope): string => secretName(scopeOf(state), 'client-secret');
 
-/** Settings as they were before this request (its rollback point). */
-export const rollbackSnapshotName = (state: RunScope): string =>
-  `${secretName(scopeOf(state), 'kong-snapshot')}/${state.requestId}`;
+/**
+ * Settings as they were before the current run (its rollback point). One per workspace: only one
+ * run holds a workspace at a time, so a run takes over what a dead run left here.
+ */
+export const rollbackSnapshotName = (state: RunScope): string => secretName(scopeOf(state), 'kong-rollback');
 
-/** Settings as they were before the provisioner first touched the workspace (teardown's target). */
-export const baselineSnapshotName = (state: RunScope): string => secretName(scopeOf(state), 'kong-snapshot');
+/**
+ * Settings as they were before the provisioner first touched the workspace (teardown's target),
+ * written by the first run that reads the workspace, before it changes anything.
+ */
+export const baselineSnapshotName = (state: RunScope): string => secretName(scopeOf(state), 'kong-baseline');
 
 /** Step Functions payloads must not carry `undefined`; a missing resource is simply absent. */
 export function requireResource<T>(value: T | undefined, what: string): T {

@@ -4,7 +4,6 @@
  */
 import type { ExistingResources, ResolvedGroup } from '../clients/okta';
 import type { UndoReport } from '../core/undo-report';
-import type { PortalSettings } from '../clients/kong';
 import type { ProvisioningRequest } from '../core/request';
 import type { PortalUrls } from '../core/portal-urls';
 
@@ -14,8 +13,10 @@ export interface PortalResource {
   /** Where the pre-provisioning `config.portal*` values are kept (they may hold an old secret). */
   snapshotArn?: string;
   snapshotCreated?: boolean;
-  /** The settings as found, with any secret masked: for plans and diffs only. */
-  currentSettingsMasked: PortalSettings;
+  /** Only the baseline this run wrote (if it was the first to touch the workspace) goes with its undo. */
+  baselineCreated?: boolean;
+  /** Dry runs only: the settings as found, masked by allow-list, for the plan's diff. */
+  currentSettingsMasked?: Record<string, unknown>;
 }
 
 export interface OktaInputsResource {

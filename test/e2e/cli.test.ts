@@ -97,9 +97,9 @@ it('plan --wait prints each planned Okta action and the Kong before/after', asyn
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('PLANNED');
-  expect(result.stdout).toContain("create    OIDC Web app 'kong-portal-dev-default'");
+  expect(result.stdout).toContain("create    OIDC Web app 'kong-portal-dev.default'");
   expect(result.stdout).toContain("create    assignment of group 'Everyone'");
-  expect(result.stdout).toContain("create    authorization server 'kong-portal-dev-default'");
+  expect(result.stdout).toContain("create    authorization server 'kong-portal-dev.default'");
   expect(result.stdout).toContain("Kong workspace 'default': change");
   expect(result.stdout).toContain('+ portal_auth: "openid-connect"');
   // A plan writes nothing.
@@ -261,7 +261,7 @@ describe('failed runs (workspace team-b)', () => {
     });
     const result = await cli(['provision', ...TEAM_B, '--wait'], 30_000);
     expect(result.code).toBe(2);
-    const leftover = stack.oktaSandbox?.state.apps().find((a) => a.label === 'kong-portal-dev-team-b');
+    const leftover = stack.oktaSandbox?.state.apps().find((a) => a.label === 'kong-portal-dev.team-b');
     expect(result.stdout).toContain('CLEANUP INCOMPLETE');
     expect(result.stdout).toContain(`!!   - okta-app:${leftover?.id}`);
   });
@@ -273,7 +273,7 @@ it('teardown --wait exits 0 and lists what it removed', async () => {
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('SUCCEEDED');
   expect(result.stdout).toMatch(/Removed \(\d+\)/);
-  expect(stack.oktaSandbox?.state.apps().filter((a) => a.label === 'kong-portal-dev-default')).toEqual([]);
+  expect(stack.oktaSandbox?.state.apps().filter((a) => a.label === 'kong-portal-dev.default')).toEqual([]);
 });
 
 it('never prints the client secret', () => {

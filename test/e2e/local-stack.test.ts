@@ -61,10 +61,10 @@ const kong = () => stack.kongSandbox!;
 const ours = (workspace: string) => ({
   apps: okta()
     .state.apps()
-    .filter((a) => a.label === `kong-portal-dev-${workspace}`).length,
+    .filter((a) => a.label === `kong-portal-dev.${workspace}`).length,
   servers: okta()
     .state.authServers()
-    .filter((s) => s.name === `kong-portal-dev-${workspace}`).length,
+    .filter((s) => s.name === `kong-portal-dev.${workspace}`).length,
 });
 
 describe('the service over HTTP', () => {
@@ -137,7 +137,7 @@ describe('the service over HTTP', () => {
     expect((await finished((provisioned.body as unknown as Accepted).id)).status).toBe('SUCCEEDED');
     expect(ours('team-t')).toEqual({ apps: 1, servers: 1 });
     const { secrets } = localAws(stack);
-    const names = ['client-secret', 'kong-snapshot'].map(
+    const names = ['client-secret', 'kong-baseline'].map(
       (kind) => `kong-portal-provisioner/dev/team-t/${kind}`,
     );
     for (const name of names) expect(await secrets.arnOf(name)).toBeDefined();

@@ -11,6 +11,9 @@ import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 import { captureOutput, everythingIn } from '../support/capture-output';
 import { rejection } from '../support/rejection';
 
+/** An owner in the (dev, team-a) workspace. */
+const owner = (requestId: string) => ({ scope: { environment: 'dev', workspace: 'team-a' }, requestId });
+
 let kong: KongSandbox;
 let okta: OktaSandbox;
 let client: KongClient;
@@ -135,10 +138,10 @@ describe('verifying against a live issuer', () => {
     const oktaClient = new OktaClient({ orgUrl: okta.url, token: okta.token });
     okta.control.reset();
     const server = await oktaClient.authServers.ensure({
-      name: 'kong-portal-dev-team-a',
+      name: 'kong-portal-dev.team-a',
       audience: 'api://x',
       description: 'x',
-      requestId: 'req-1',
+      owner: owner('req-1'),
     });
     return { issuer: server.issuer, clientId: '0oaclient1234567890' };
   }

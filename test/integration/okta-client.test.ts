@@ -14,6 +14,9 @@ import { captureOutput, everythingIn } from '../support/capture-output';
 import { createHandMadeApp, createHandMadeServer } from '../support/okta-seed';
 import { rejection } from '../support/rejection';
 
+/** An owner in the (dev, team-a) workspace. */
+const owner = (requestId: string) => ({ scope: { environment: 'dev', workspace: 'team-a' }, requestId });
+
 let sandbox: OktaSandbox;
 let client: OktaClient;
 
@@ -21,10 +24,8 @@ const APPS = '/api/v1/apps';
 const SERVERS = '/api/v1/authorizationServers';
 
 const appSpec = (overrides: Partial<AppSpec> = {}): AppSpec => ({
-  label: 'kong-portal-dev-team-a',
-  requestId: 'req-1',
-  workspace: 'team-a',
-  environment: 'dev',
+  label: 'kong-portal-dev.team-a',
+  owner: owner('req-1'),
   redirectUri: 'https://cp.example.com:8447/team-a/auth',
   postLogoutRedirectUris: ['https://cp.example.com:8447/team-a/auth', 'https://cp.example.com:8446/team-a'],
   scopes: ['openid', 'profile', 'email', 'offline_access'],
@@ -32,10 +33,10 @@ const appSpec = (overrides: Partial<AppSpec> = {}): AppSpec => ({
 });
 
 const serverSpec = {
-  name: 'kong-portal-dev-team-a',
-  audience: 'api://kong-portal-dev-team-a',
+  name: 'kong-portal-dev.team-a',
+  audience: 'api://kong-portal-dev.team-a',
   description: 'Kong Dev Portal team-a',
-  requestId: 'req-1',
+  owner: owner('req-1'),
 };
 
 beforeAll(async () => {
@@ -87,7 +88,7 @@ describe('OIDC app', () => {
     expect(first.clientSecret).toEqual(expect.any(String));
     const [app] = sandbox.state.apps();
     expect(app).toMatchObject({
-      label: 'kong-portal-dev-team-a',
+      label: 'kong-portal-dev.team-a',
       signOnMode: 'OPENID_CONNECT',
       status: 'ACTIVE',
       settings: {
@@ -116,7 +117,7 @@ describe('OIDC app', () => {
   it('creates exactly one app when called twice, and reports who created it', async () => {
     const first = await client.apps.ensure(appSpec());
     const again = await client.apps.ensure(appSpec());
-    const otherRequest = await client.apps.ensure(appSpec({ requestId: 'req-2' }));
+    const otherRequest = await client.apps.ensure(appSpec({ owner: owner('req-2') }));
     expect(sandbox.state.apps()).toHaveLength(1);
     expect(again).toEqual({ id: first.id, clientId: first.clientId, created: true });
     expect(otherRequest).toEqual({ id: first.id, clientId: first.clientId, created: false });
@@ -134,7 +135,7 @@ describe('OIDC app', () => {
   });
 
   it('refuses to take over an app with our label that the provisioner did not create', async () => {
-    const handMade = await createHandMadeApp(sandbox, 'kong-portal-dev-team-a');
+    const handMade = await createHandMadeApp(sandbox, 'kong-portal-dev.team-a');
     const err = await rejection(client.apps.ensure(appSpec()));
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(new RegExp(`${handMade}.*not created by kong-portal-provisioner`));
@@ -143,21 +144,21 @@ describe('OIDC app', () => {
 
   it('undo deactivates then deletes its own app, and is done when already gone', async () => {
     const app = await client.apps.ensure(appSpec());
-    expect(await client.apps.remove({ id: app.id, name: appSpec().label }, 'req-1')).toEqual({
+    expect(await client.apps.remove({ id: app.id, name: appSpec().label }, owner('req-1'))).toEqual({
       removed: [app.id],
       leftAlone: [],
     });
     expect(sandbox.state.apps()).toEqual([]);
-    expect(await client.apps.remove({ id: app.id, name: appSpec().label }, 'req-1')).toEqual({
+    expect(await client.apps.remove({ id: app.id, name: appSpec().label }, owner('req-1'))).toEqual({
       removed: [],
       leftAlone: [],
     });
   });
 
   it('undo by name removes only what this request owns and reports the rest', async () => {
-    const earlier = await client.apps.ensure(appSpec({ requestId: 'req-0' }));
-    const foreignId = await createHandMadeApp(sandbox, 'kong-portal-dev-team-a');
-    const report = await client.apps.remove({ name: 'kong-portal-dev-team-a' }, 'req-1');
+    const earlier = await client.apps.ensure(appSpec({ owner: owner('req-0') }));
+    const foreignId = await createHandMadeApp(sandbox, 'kong-portal-dev.team-a');
+    const report = await client.apps.remove({ name: 'kong-portal-dev.team-a' }, owner('req-1'));
     expect(report.removed).toEqual([]);
     expect(report.leftAlone).toEqual(
       expect.arrayContaining([
@@ -171,7 +172,7 @@ describe('OIDC app', () => {
 
 describe('drift from an earlier provisioning', () => {
   it('refuses to adopt an app whose redirect URI no longer matches Kong, instead of rewriting it', async () => {
-    await client.apps.ensure(appSpec({ requestId: 'req-0' }));
+    await client.apps.ensure(appSpec({ owner: owner('req-0') }));
     const err = await rejection(
       client.apps.ensure(appSpec({ redirectUri: 'https://cp.example.com:9447/team-a/auth' })),
     );
@@ -182,7 +183,7 @@ describe('drift from an earlier provisioning', () => {
   });
 
   it('refuses an authorization server from an earlier provisioning with another audience', async () => {
-    await client.authServers.ensure({ ...serverSpec, requestId: 'req-0' });
+    await client.authServers.ensure({ ...serverSpec, owner: owner('req-0') });
     const err = await rejection(client.authServers.ensure({ ...serverSpec, audience: 'api://other' }));
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toMatch(/audiences are .*not 'api:\/\/other'/);
@@ -198,7 +199,7 @@ describe('drift from an earlier provisioning', () => {
       name: 'p',
       description: 'd',
       clientId: 'ALL_CLIENTS',
-      requestId: 'req-1',
+      owner: owner('req-1'),
     });
     await client.authorization.ensurePolicyRule(id, policy.id, {
       name: 'r',
@@ -242,13 +243,13 @@ describe('authorization server, claim, policy and rule', () => {
       value: 'user.login',
     });
     const policy = await client.authorization.ensureAccessPolicy(server.id, {
-      name: 'kong-portal-dev-team-a',
+      name: 'kong-portal-dev.team-a',
       description: 'Kong Dev Portal team-a',
       clientId: app.clientId,
-      requestId: 'req-1',
+      owner: owner('req-1'),
     });
     const rule = await client.authorization.ensurePolicyRule(server.id, policy.id, {
-      name: 'kong-portal-dev-team-a',
+      name: 'kong-portal-dev.team-a',
       accessTokenMinutes: 60,
       refreshTokenWindowMinutes: 10080,
     });
@@ -265,7 +266,7 @@ describe('authorization server, claim, policy and rule', () => {
     const [server] = sandbox.state.authServers();
     expect(sandbox.state.authServers()).toHaveLength(1);
     expect(server).toMatchObject({
-      audiences: ['api://kong-portal-dev-team-a'],
+      audiences: ['api://kong-portal-dev.team-a'],
       issuer: `${sandbox.url}/oauth2/${first.server.id}`,
     });
     expect(sandbox.state.claims(first.server.id)).toEqual([
@@ -310,13 +311,13 @@ describe('authorization server, claim, policy and rule', () => {
 
   it('removes its own server with everything in it, and leaves a hand-made one alone', async () => {
     const { server } = await provisionServer();
-    const report = await client.authServers.remove({ id: server.id, name: serverSpec.name }, 'req-1');
+    const report = await client.authServers.remove({ id: server.id, name: serverSpec.name }, owner('req-1'));
     expect(report).toEqual({ removed: [server.id], leftAlone: [] });
     expect(sandbox.state.authServers()).toEqual([]);
 
     const foreign = await createHandMadeServer(sandbox, serverSpec.name);
     expect(await rejection(client.authServers.ensure(serverSpec))).toBeInstanceOf(ConflictError);
-    const foreignReport = await client.authServers.remove({ name: serverSpec.name }, 'req-1');
+    const foreignReport = await client.authServers.remove({ name: serverSpec.name }, owner('req-1'));
     expect(foreignReport.leftAlone).toEqual([
       { id: foreign, reason: 'not created by kong-portal-provisioner: never removed automatically' },
     ]);
@@ -344,7 +345,7 @@ describe('error mapping', () => {
       name: 'p',
       description: 'd',
       clientId: 'ALL_CLIENTS',
-      requestId: 'req-1',
+      owner: owner('req-1'),
     });
     const err = (await rejection(
       client.authorization.ensurePolicyRule(id, policy.id, {
@@ -375,7 +376,9 @@ describe('error mapping', () => {
   });
 
   it('404 on a lookup by id is "not there", not a failure', async () => {
-    expect(await client.authServers.remove({ id: 'ausDOESNOTEXIST00000', name: 'x' }, 'req-1')).toEqual({
+    expect(
+      await client.authServers.remove({ id: 'ausDOESNOTEXIST00000', name: 'x' }, owner('req-1')),
+    ).toEqual({
       removed: [],
       leftAlone: [],
     });
@@ -417,8 +420,8 @@ describe('secret hygiene', () => {
       sandbox.control.inject({ route: '/api/v1/apps/{appId}/credentials/secrets', status: 500 });
       seen.push(everythingIn(await rejection(client.apps.readClientSecret(app.id))));
       sandbox.control.inject({ route: '/api/v1/apps/{appId}/lifecycle/deactivate', status: 400 });
-      seen.push(everythingIn(await rejection(client.apps.remove({ id: app.id, name: 'x' }, 'req-1'))));
-      seen.push(JSON.stringify(await client.apps.remove({ id: app.id, name: 'x' }, 'req-1')));
+      seen.push(everythingIn(await rejection(client.apps.remove({ id: app.id, name: 'x' }, owner('req-1')))));
+      seen.push(JSON.stringify(await client.apps.remove({ id: app.id, name: 'x' }, owner('req-1'))));
     } finally {
       output.restore();
     }

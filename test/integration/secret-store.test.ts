@@ -7,6 +7,9 @@ import { ConflictError, PermanentError, TransientError } from '../../lambdas/cor
 import { startSecretsManagerEmulator } from '../../local/emulators/secrets-manager';
 import { captureOutput, everythingIn } from '../support/capture-output';
 
+/** An owner in the (dev, ws) workspace. */
+const owner = (requestId: string) => ({ scope: { environment: 'dev', workspace: 'ws' }, requestId });
+
 let emulator: Awaited<ReturnType<typeof startSecretsManagerEmulator>>;
 let store: SecretStore;
 const VALUE = 'super-secret-value-0123456789';
@@ -28,8 +31,8 @@ const uniqueName = () => `kong-portal-provisioner/dev/ws-${++n}/client-secret`;
 
 it('creates a tagged secret, then updates the same one', async () => {
   const name = uniqueName();
-  const first = await store.put(name, VALUE, { requestId: 'req-1', description: 'client secret' });
-  const second = await store.put(name, `${VALUE}-2`, { requestId: 'req-1', description: 'client secret' });
+  const first = await store.put(name, VALUE, { owner: owner('req-1'), description: 'client secret' });
+  const second = await store.put(name, `${VALUE}-2`, { owner: owner('req-1'), description: 'client secret' });
   expect(first.created).toBe(true);
   expect(second).toEqual(first);
   expect(await store.get(first.arn)).toBe(`${VALUE}-2`);
@@ -40,12 +43,12 @@ it('creates a tagged secret, then updates the same one', async () => {
 
 it('reports a secret another request wrote as not created, and will not delete it', async () => {
   const name = uniqueName();
-  await store.put(name, VALUE, { requestId: 'req-0', description: 'x' });
-  const mine = await store.put(name, `${VALUE}-new`, { requestId: 'req-1', description: 'x' });
+  await store.put(name, VALUE, { owner: owner('req-0'), description: 'x' });
+  const mine = await store.put(name, `${VALUE}-new`, { owner: owner('req-1'), description: 'x' });
   expect(mine.created).toBe(false);
-  expect(await store.deleteOwned(mine.arn, 'req-1')).toEqual({
+  expect(await store.deleteOwned(mine.arn, owner('req-1'))).toEqual({
     deleted: false,
-    leftAlone: 'written by another provisioner request',
+    leftAlone: 'created by another provisioner request: not this request to remove',
   });
   expect(await store.get(mine.arn)).toBe(`${VALUE}-new`);
 });
@@ -58,7 +61,9 @@ it('refuses to overwrite a secret the provisioner did not write', async () => {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   await sdk.send(new CreateSecretCommand({ Name: name, SecretString: 'hand-made' }));
-  const err = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' }).catch((e: unknown) => e);
+  const err = await store
+    .put(name, VALUE, { owner: owner('req-1'), description: 'x' })
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ConflictError);
   expect(await store.get(name)).toBe('hand-made');
 });
@@ -78,16 +83,16 @@ it('a connection failure is transient', async () => {
 
 it('deletes its own secret at once, and "already gone" is success', async () => {
   const name = uniqueName();
-  const { arn } = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' });
-  expect(await store.deleteOwned(arn, 'req-1')).toEqual({ deleted: true });
+  const { arn } = await store.put(name, VALUE, { owner: owner('req-1'), description: 'x' });
+  expect(await store.deleteOwned(arn, owner('req-1'))).toEqual({ deleted: true });
   expect(await store.arnOf(name)).toBeUndefined();
-  expect(await store.deleteOwned(arn, 'req-1')).toEqual({ deleted: false });
+  expect(await store.deleteOwned(arn, owner('req-1'))).toEqual({ deleted: false });
   await expect(store.delete(arn)).resolves.toBeUndefined();
 });
 
 it('brings back a secret scheduled for deletion when it is written again', async () => {
   const name = uniqueName();
-  const { arn } = await store.put(name, VALUE, { requestId: 'req-1', description: 'x' });
+  const { arn } = await store.put(name, VALUE, { owner: owner('req-1'), description: 'x' });
   const sdk = new SecretsManagerClient({
     region: 'us-east-1',
     endpoint: emulator.url,
@@ -95,7 +100,7 @@ it('brings back a secret scheduled for deletion when it is written again', async
   });
   const { DeleteSecretCommand } = await import('@aws-sdk/client-secrets-manager');
   await sdk.send(new DeleteSecretCommand({ SecretId: arn, RecoveryWindowInDays: 7 }));
-  const again = await store.put(name, `${VALUE}-3`, { requestId: 'req-1', description: 'x' });
+  const again = await store.put(name, `${VALUE}-3`, { owner: owner('req-1'), description: 'x' });
   expect(again.arn).toBe(arn);
   expect(await store.get(arn)).toBe(`${VALUE}-3`);
 });
@@ -104,7 +109,7 @@ it('reading a missing secret is a PermanentError that names the secret, never a 
   const output = captureOutput();
   let err: unknown;
   try {
-    await store.put(uniqueName(), VALUE, { requestId: 'req-1', description: 'x' });
+    await store.put(uniqueName(), VALUE, { owner: owner('req-1'), description: 'x' });
     err = await store.get('kong-portal-provisioner/dev/missing/client-secret').catch((e: unknown) => e);
   } finally {
     output.restore();

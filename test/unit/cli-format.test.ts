@@ -366,8 +366,8 @@ describe('outcome, status and plan views', () => {
   it('prints the plan: each Okta item with its action, the Kong diff, and conflicts', () => {
     const text = formatPlan({
       okta: [
-        { action: 'create', what: "OIDC Web app 'kong-portal-dev-w'", detail: { redirectUri: 'http://r' } },
-        { action: 'conflict', what: "authorization server 'kong-portal-dev-w'", detail: { id: 'aus9' } },
+        { action: 'create', what: "OIDC Web app 'kong-portal-dev.w'", detail: { redirectUri: 'http://r' } },
+        { action: 'conflict', what: "authorization server 'kong-portal-dev.w'", detail: { id: 'aus9' } },
       ],
       kong: {
         action: 'change',
@@ -383,8 +383,8 @@ describe('outcome, status and plan views', () => {
       },
       secrets: [{ action: 'create', what: "secret 'x'" }],
     }).join('\n');
-    expect(text).toContain("  create    OIDC Web app 'kong-portal-dev-w'  (redirectUri=http://r)");
-    expect(text).toContain("  conflict  authorization server 'kong-portal-dev-w'  (id=aus9)");
+    expect(text).toContain("  create    OIDC Web app 'kong-portal-dev.w'  (redirectUri=http://r)");
+    expect(text).toContain("  conflict  authorization server 'kong-portal-dev.w'  (id=aus9)");
     expect(text).toContain("Kong workspace 'w': change");
     expect(text).toContain('- portal: false');
     expect(text).toContain('+ portal: true');

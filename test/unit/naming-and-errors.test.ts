@@ -1,13 +1,14 @@
 // Intent: names are deterministic (so every step can find before it creates), ownership markers
 // round-trip, and errors keep the names Step Functions matches on and never echo a secret.
 import {
+  ANY_REQUEST,
   describeWithMarker,
+  markerFromDescription,
+  markerFromProfile,
   ownershipOf,
-  requestIdFromDescription,
-  requestIdFromProfile,
+  profileMarker,
   resourceName,
   secretName,
-  ownershipMarker,
 } from '../../lambdas/core/naming';
 import {
   ConflictError,
@@ -19,8 +20,15 @@ import {
 } from '../../lambdas/core/errors';
 
 describe('naming', () => {
-  it('names resources kong-portal-<env>-<workspace>', () => {
-    expect(resourceName({ environment: 'prod', workspace: 'team-a' })).toBe('kong-portal-prod-team-a');
+  it('names resources kong-portal-<env>.<workspace>', () => {
+    expect(resourceName({ environment: 'prod', workspace: 'team-a' })).toBe('kong-portal-prod.team-a');
+  });
+
+  it('gives different (environment, workspace) pairs different names, however their hyphens fall', () => {
+    // Intent (safety): `dev` + `eu-web` and `dev-eu` + `web` must never share a resource name.
+    expect(resourceName({ environment: 'dev', workspace: 'eu-web' })).not.toBe(
+      resourceName({ environment: 'dev-eu', workspace: 'web' }),
+    );
   });
 
   it('keeps secret names within Secrets Manager characters and one-to-one', () => {
@@ -31,19 +39,31 @@ describe('naming', () => {
     expect(a).not.toBe(b);
   });
 
-  it('reads back the request id from a marked description and profile', () => {
-    const description = describeWithMarker('Kong Dev Portal for team-a', 'req-123');
-    expect(requestIdFromDescription(description)).toBe('req-123');
-    expect(requestIdFromDescription('hand-made server')).toBeUndefined();
-    expect(requestIdFromProfile({ ...ownershipMarker('req-9'), workspace: 'x' })).toBe('req-9');
-    expect(requestIdFromProfile({ managedBy: 'someone-else', requestId: 'req-9' })).toBeUndefined();
-    expect(requestIdFromProfile(null)).toBeUndefined();
+  const scope = { environment: 'dev', workspace: 'eu-web' };
+
+  it('reads back who made a resource from a marked description and profile', () => {
+    const description = describeWithMarker('Kong Dev Portal for eu-web', { scope, requestId: 'req-123' });
+    expect(markerFromDescription(description)).toEqual({ requestId: 'req-123', ...scope });
+    expect(markerFromDescription('hand-made server')).toBeUndefined();
+    expect(markerFromProfile(profileMarker({ scope, requestId: 'req-9' }))).toEqual({
+      requestId: 'req-9',
+      ...scope,
+    });
+    expect(markerFromProfile({ managedBy: 'someone-else', requestId: 'req-9' })).toBeUndefined();
+    expect(markerFromProfile(null)).toBeUndefined();
   });
 
-  it('classifies ownership', () => {
-    expect(ownershipOf('r1', 'r1')).toBe('this-request');
-    expect(ownershipOf('r2', 'r1')).toBe('other-request');
-    expect(ownershipOf(undefined, 'r1')).toBe('not-managed');
+  it('counts a resource as ours only when its marker names exactly this environment and workspace', () => {
+    const mine = { requestId: 'r1', ...scope };
+    expect(ownershipOf(mine, { scope, requestId: 'r1' })).toBe('this-request');
+    expect(ownershipOf(mine, { scope, requestId: ANY_REQUEST })).toBe('this-request');
+    expect(ownershipOf({ ...mine, requestId: 'r2' }, { scope, requestId: 'r1' })).toBe('other-request');
+    expect(
+      ownershipOf(mine, { scope: { environment: 'dev-eu', workspace: 'web' }, requestId: ANY_REQUEST }),
+    ).toBe('other-scope');
+    // A marker that does not say where it belongs is never ours.
+    expect(ownershipOf({ requestId: 'r1' }, { scope, requestId: ANY_REQUEST })).toBe('other-scope');
+    expect(ownershipOf(undefined, { scope, requestId: 'r1' })).toBe('not-managed');
   });
 });
 

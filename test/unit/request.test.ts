@@ -27,7 +27,7 @@ describe('provisioning request', () => {
       ...minimal,
       emailAttribute: 'login',
       claimName: 'user.login',
-      audience: 'api://kong-portal-dev-team-a',
+      audience: 'api://kong-portal-dev.team-a',
       scopes: ['openid', 'profile', 'email', 'offline_access'],
       autoApprove: false,
       sslVerify: true,

@@ -57,8 +57,8 @@ function snapshot() {
 }
 
 function ours() {
-  const apps = h.okta.state.apps().filter((a) => a.label === 'kong-portal-dev-team-a');
-  const servers = h.okta.state.authServers().filter((s) => s.name === 'kong-portal-dev-team-a');
+  const apps = h.okta.state.apps().filter((a) => a.label === 'kong-portal-dev.team-a');
+  const servers = h.okta.state.authServers().filter((s) => s.name === 'kong-portal-dev.team-a');
   const server = servers[0];
   const policies = server ? h.okta.state.policies(server.id) : [];
   return {
@@ -100,7 +100,7 @@ describe.each(MUTATING_STEPS)('$step', ({ vendor, method, route }) => {
       expect(ours()).toEqual({ apps: 1, assignments: 1, servers: 1, claims: 1, policies: 1, rules: 1 });
       expect(snapshot().secrets).toEqual([
         'kong-portal-provisioner/dev/team-a/client-secret',
-        'kong-portal-provisioner/dev/team-a/kong-snapshot',
+        'kong-portal-provisioner/dev/team-a/kong-baseline',
       ]);
       expect(h.kong.state.workspace('team-a')!.config).toMatchObject({
         portal: true,
@@ -143,7 +143,7 @@ describe('failures during the rollback', () => {
 
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('CleanupIncomplete');
-    const leftover = h.okta.state.apps().find((a) => a.label === 'kong-portal-dev-team-a');
+    const leftover = h.okta.state.apps().find((a) => a.label === 'kong-portal-dev.team-a');
     expect(leftover).toBeDefined();
     expect(JSON.parse(execution.cause!)).toMatchObject({
       status: 'CLEANUP_INCOMPLETE',
@@ -162,8 +162,8 @@ describe('a failure on top of an earlier provisioning', () => {
     await freshRun();
     expect((await h.run(provisioningInput({}, 'req-earlier'))).status).toBe('SUCCEEDED');
     const before = snapshot();
-    const [app] = h.okta.state.apps().filter((a) => a.label === 'kong-portal-dev-team-a');
-    const [server] = h.okta.state.authServers().filter((s) => s.name === 'kong-portal-dev-team-a');
+    const [app] = h.okta.state.apps().filter((a) => a.label === 'kong-portal-dev.team-a');
+    const [server] = h.okta.state.authServers().filter((s) => s.name === 'kong-portal-dev.team-a');
     const assignmentsBefore = h.okta.state.appGroupAssignments(app!.id).map((a) => a.id);
     h.okta.control.addGroup('Testers');
 

@@ -36,7 +36,7 @@ it('provisions everything and reports issuer, client id, portal URL and secret A
   const [app] = h.okta.state.apps();
   expect(h.okta.state.apps()).toHaveLength(1);
   expect(app).toMatchObject({
-    label: 'kong-portal-dev-team-a',
+    label: 'kong-portal-dev.team-a',
     status: 'ACTIVE',
     settings: {
       oauthClient: {
@@ -52,8 +52,8 @@ it('provisions everything and reports issuer, client id, portal URL and secret A
   const [server] = h.okta.state.authServers();
   expect(h.okta.state.authServers()).toHaveLength(1);
   expect(server).toMatchObject({
-    name: 'kong-portal-dev-team-a',
-    audiences: ['api://kong-portal-dev-team-a'],
+    name: 'kong-portal-dev.team-a',
+    audiences: ['api://kong-portal-dev.team-a'],
   });
   expect(h.okta.state.claims(server!.id)).toEqual([
     expect.objectContaining({ name: 'user.login', value: 'user.login' }),
@@ -68,7 +68,7 @@ it('provisions everything and reports issuer, client id, portal URL and secret A
   expect(await h.ctx.secrets.get(output.clientSecretArn)).toBe(secret);
   expect(secretNames()).toEqual([
     'kong-portal-provisioner/dev/team-a/client-secret',
-    'kong-portal-provisioner/dev/team-a/kong-snapshot',
+    'kong-portal-provisioner/dev/team-a/kong-baseline',
   ]);
 
   const config = h.kong.state.workspace('team-a')!.config;
@@ -128,7 +128,7 @@ it('running the same request again creates nothing and changes nothing', async (
   expect(h.kong.state.workspace('team-a')!.config).toEqual(kongBefore);
   expect(secretNames()).toEqual([
     'kong-portal-provisioner/dev/team-a/client-secret',
-    'kong-portal-provisioner/dev/team-a/kong-snapshot',
+    'kong-portal-provisioner/dev/team-a/kong-baseline',
   ]);
 });
 

@@ -74,3 +74,28 @@ it('tearing down a workspace that was never provisioned changes nothing', async 
   expect(h.kong.state.workspace('team-a')!.config).toEqual(before);
   expect(h.kong.control.calls.filter((c) => c.method !== 'GET')).toEqual([]);
 });
+
+it('tearing down one (environment, workspace) never removes another pair whose names once ran together', async () => {
+  // Intent (safety): `dev` + `eu-web` and `dev-eu` + `web` are different portals; tearing down
+  // one must leave every resource of the other in place.
+  await h.reset();
+  h.kong.control.addWorkspace('eu-web');
+  h.kong.control.addWorkspace('web');
+  const provisioning = await h.run(provisioningInput({ workspace: 'eu-web', environment: 'dev' }));
+  expect(provisioning.status).toBe('SUCCEEDED');
+  const apps = h.okta.state.apps().map((a) => a.id);
+  const servers = h.okta.state.authServers().map((s) => s.id);
+  const kept = secrets();
+  const execution = await runLocally(
+    {
+      requestId: `td-${++n}`,
+      request: { workspace: 'web', environment: 'dev-eu', requestedBy: 'ops@example.com' },
+    } as JsonValue,
+    h.ctx,
+    { definition: teardownAsl(), retryDelayMs: 0 },
+  );
+  expect(execution.status).toBe('SUCCEEDED');
+  expect(h.okta.state.apps().map((a) => a.id)).toEqual(apps);
+  expect(h.okta.state.authServers().map((s) => s.id)).toEqual(servers);
+  expect(secrets()).toEqual(kept);
+});

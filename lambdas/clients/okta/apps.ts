@@ -1,7 +1,7 @@
 /** The portal's OIDC Web app: find-or-create by label, its client secret, its group assignments, owned removal. */
 import type * as okta from '@okta/okta-sdk-nodejs';
 import { PermanentError } from '../../core/errors';
-import { PRODUCT, requestIdFromProfile } from '../../core/naming';
+import { markerFromProfile, profileMarker, type Owner } from '../../core/naming';
 import type { UndoReport } from '../../core/undo-report';
 import { logger } from '../logger';
 import type { OktaApi } from './api';
@@ -10,9 +10,7 @@ import { pickOwned, removeOwned } from './owned';
 
 export interface AppSpec {
   label: string;
-  requestId: string;
-  workspace: string;
-  environment: string;
+  owner: Owner;
   redirectUri: string;
   /** Where Okta may send the browser after sign-out: Kong passes the portal GUI URL as post_logout_redirect_uri. */
   postLogoutRedirectUris: readonly string[];
@@ -51,11 +49,7 @@ export class OktaApps {
   }
 
   async ensure(spec: AppSpec): Promise<EnsuredApp> {
-    const existing = pickOwned(
-      await this.find(spec.label),
-      (a) => requestIdFromProfile(a.profile),
-      spec.requestId,
-    );
+    const existing = pickOwned(await this.find(spec.label), (a) => markerFromProfile(a.profile), spec.owner);
     if (existing && 'foreign' in existing)
       throw foreignResource(
         'app',
@@ -101,16 +95,16 @@ export class OktaApps {
     return active.client_secret;
   }
 
-  async remove(ref: ResourceRef, requestId: string): Promise<UndoReport> {
+  async remove(ref: ResourceRef, owner: Owner): Promise<UndoReport> {
     const candidates = ref.id
       ? [
           await this.api.find('getApplication', () => this.sdk.getApplication({ appId: ref.id as string })),
         ].filter((a): a is okta.Application => a !== undefined)
       : await this.find(ref.name);
-    return removeOwned(candidates, requestId, {
+    return removeOwned(candidates, owner, {
       what: 'okta app',
       idOf: (app) => app.id as string,
-      requestIdOf: (app) => requestIdFromProfile(app.profile),
+      markerOf: (app) => markerFromProfile(app.profile),
       isInactive: (app) => app.status === 'INACTIVE',
       deactivate: (appId) =>
         this.api.gone('deactivateApplication', () => this.sdk.deactivateApplication({ appId })),
@@ -162,12 +156,7 @@ function appBody(spec: AppSpec): okta.OpenIdConnectApplication {
     name: 'oidc_client',
     label: spec.label,
     signOnMode: 'OPENID_CONNECT',
-    profile: {
-      managedBy: PRODUCT,
-      requestId: spec.requestId,
-      workspace: spec.workspace,
-      environment: spec.environment,
-    },
+    profile: profileMarker(spec.owner),
     credentials: {
       oauthClient: { token_endpoint_auth_method: 'client_secret_basic', autoKeyRotation: true },
     },

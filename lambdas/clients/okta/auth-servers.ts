@@ -1,6 +1,6 @@
 /** The portal's custom authorization server: find-or-create by name, owned removal (its claims, policies and rules go with it). */
 import type * as okta from '@okta/okta-sdk-nodejs';
-import { describeWithMarker, requestIdFromDescription } from '../../core/naming';
+import { describeWithMarker, markerFromDescription, type Owner } from '../../core/naming';
 import type { UndoReport } from '../../core/undo-report';
 import { logger } from '../logger';
 import type { OktaApi } from './api';
@@ -12,7 +12,7 @@ export interface AuthServerSpec {
   name: string;
   audience: string;
   description: string;
-  requestId: string;
+  owner: Owner;
 }
 
 export interface EnsuredAuthServer {
@@ -39,8 +39,8 @@ export class OktaAuthServers {
   async ensure(spec: AuthServerSpec): Promise<EnsuredAuthServer> {
     const existing = pickOwned(
       await this.find(spec.name),
-      (s) => requestIdFromDescription(s.description),
-      spec.requestId,
+      (s) => markerFromDescription(s.description),
+      spec.owner,
     );
     if (existing && 'foreign' in existing)
       throw foreignResource(
@@ -65,7 +65,7 @@ export class OktaAuthServers {
     const authorizationServer: okta.AuthorizationServer = {
       name: spec.name,
       audiences: [spec.audience],
-      description: describeWithMarker(spec.description, spec.requestId),
+      description: describeWithMarker(spec.description, spec.owner),
     };
     const server = await this.api.call('createAuthorizationServer', () =>
       this.sdk.createAuthorizationServer({ authorizationServer }),
@@ -75,7 +75,7 @@ export class OktaAuthServers {
   }
 
   /** Removes the server (and with it its claims, policies and rules) when this request owns it. */
-  async remove(ref: ResourceRef, requestId: string): Promise<UndoReport> {
+  async remove(ref: ResourceRef, owner: Owner): Promise<UndoReport> {
     const candidates = ref.id
       ? [
           await this.api.find('getAuthorizationServer', () =>
@@ -83,10 +83,10 @@ export class OktaAuthServers {
           ),
         ].filter((s): s is okta.AuthorizationServer => s !== undefined)
       : await this.find(ref.name);
-    return removeOwned(candidates, requestId, {
+    return removeOwned(candidates, owner, {
       what: 'okta authorization server',
       idOf: (server) => server.id as string,
-      requestIdOf: (server) => requestIdFromDescription(server.description),
+      markerOf: (server) => markerFromDescription(server.description),
       isInactive: (server) => server.status === 'INACTIVE',
       deactivate: (authServerId) =>
         this.api.gone('deactivateAuthorizationServer', () =>

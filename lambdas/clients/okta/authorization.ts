@@ -3,7 +3,7 @@
  * and its rule. Okta's list endpoints for these take no filter: list and match by name.
  */
 import type * as okta from '@okta/okta-sdk-nodejs';
-import { describeWithMarker, ownershipOf, requestIdFromDescription } from '../../core/naming';
+import { describeWithMarker, markerFromDescription, ownershipOf, type Owner } from '../../core/naming';
 import type { OktaApi } from './api';
 import { drift } from './errors';
 
@@ -22,7 +22,7 @@ export interface PolicySpec {
   name: string;
   description: string;
   clientId: string;
-  requestId: string;
+  owner: Owner;
 }
 
 export interface RuleSpec {
@@ -121,13 +121,13 @@ export class OktaAuthorization {
         );
       return {
         id: found.id,
-        created: ownershipOf(requestIdFromDescription(found.description), spec.requestId) === 'this-request',
+        created: ownershipOf(markerFromDescription(found.description), spec.owner) === 'this-request',
       };
     }
     const policy: okta.AuthorizationServerPolicy = {
       type: 'OAUTH_AUTHORIZATION_POLICY',
       name: spec.name,
-      description: describeWithMarker(spec.description, spec.requestId),
+      description: describeWithMarker(spec.description, spec.owner),
       priority: 1,
       status: 'ACTIVE',
       conditions: { clients: { include: [spec.clientId] } },

@@ -1,6 +1,5 @@
 /** Everything the Okta SDK (or node-fetch below it) throws, turned into our taxonomy. */
 import { ConflictError, PermanentError, type FieldIssue, type ProvisionerError } from '../../core/errors';
-import type { Ownership } from '../../core/naming';
 import { isNetworkCode, toProvisionerError } from '../http-errors';
 
 export const OKTA_HINTS = {
@@ -65,12 +64,6 @@ export function mapOktaError(
 export function statusOf(err: unknown): number | undefined {
   const status = (err as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
-}
-
-export function ownershipReason(ownership: Ownership): string {
-  return ownership === 'other-request'
-    ? 'created by another provisioner request: not this request to remove'
-    : 'not created by kong-portal-provisioner: never removed automatically';
 }
 
 /**

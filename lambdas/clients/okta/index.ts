@@ -3,7 +3,7 @@
  * `ensure*` is find-or-create by a deterministic name and reports `created`; every `remove*` only
  * removes what the given request owns and treats "already gone" as done.
  */
-import { requestIdFromDescription, requestIdFromProfile } from '../../core/naming';
+import { isOurs, markerFromDescription, markerFromProfile, type Scope } from '../../core/naming';
 import { OktaApi, type OktaConfig } from './api';
 import { OktaApps } from './apps';
 import { OktaAuthServers } from './auth-servers';
@@ -48,13 +48,13 @@ export class OktaClient {
   }
 
   /** What already exists under our name, and whether the provisioner made it (for plans and undo). */
-  async lookupExisting(name: string): Promise<ExistingResources> {
+  async lookupExisting(name: string, scope: Scope): Promise<ExistingResources> {
     const [[app], [server]] = await Promise.all([this.apps.find(name), this.authServers.find(name)]);
     const existing: ExistingResources = {};
     if (app?.id) {
       existing.app = {
         id: app.id,
-        managedByProvisioner: requestIdFromProfile(app.profile) !== undefined,
+        managedByProvisioner: isOurs(markerFromProfile(app.profile), scope),
         groupIds: await this.apps.assignedGroupIds(app.id),
       };
     }
@@ -66,7 +66,7 @@ export class OktaClient {
       ]);
       existing.authServer = {
         id: authServerId,
-        managedByProvisioner: requestIdFromDescription(server.description) !== undefined,
+        managedByProvisioner: isOurs(markerFromDescription(server.description), scope),
         claimNames: claims.flatMap((c) => (c.name ? [c.name] : [])),
         policies: await Promise.all(
           policies.map(async (p) => ({
