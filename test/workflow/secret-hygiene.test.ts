@@ -99,3 +99,53 @@ it('the previous client secret in the Kong snapshot stays hidden, even when Kong
     expect(text).not.toContain(oldSecret);
   }
 });
+
+/** A portal_auth_conf someone configured by hand: secrets the provisioner never made. */
+const SESSION_SECRET = 'hand-set-session-secret-7f3a9c1e5b';
+const JWK_PRIVATE = 'jwk-private-exponent-d-9e8d7c6b5a4f3e2d1c';
+const REDIS_PASSWORD = 'redis-password-4c5d6e7f8a9b';
+const HEADER_TOKEN = 'Bearer header-api-key-1a2b3c4d5e6f';
+const handMadeConf = {
+  issuer: 'https://old.example.com/.well-known/openid-configuration',
+  client_id: ['old-client'],
+  client_secret: ['old-client-secret-abcdef0123456789'],
+  session_secret: SESSION_SECRET,
+  client_jwk: [{ kty: 'RSA', kid: 'k1', n: 'public-modulus', e: 'AQAB', d: JWK_PRIVATE }],
+  session_redis_password: REDIS_PASSWORD,
+  discovery_headers_values: [HEADER_TOKEN],
+  redirect_uri: ['http://localhost:8004/team-a/auth'],
+};
+const HIDDEN = [
+  SESSION_SECRET,
+  JWK_PRIVATE,
+  REDIS_PASSWORD,
+  HEADER_TOKEN,
+  'old-client-secret-abcdef0123456789',
+];
+
+it('secrets Kong already held (session_secret, client_jwk keys, ...) never appear in a plan, a run or a rollback', async () => {
+  const prior = {
+    portal: true,
+    portal_auth: 'openid-connect',
+    portal_auth_conf: JSON.stringify(handMadeConf),
+  };
+  const outputs: string[] = [];
+  for (const failing of [false, true]) {
+    await h.reset(prior);
+    if (failing)
+      h.kong.control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', status: 400 });
+    const { result: plan, text: planLogs } = await capturing(() =>
+      h.run(provisioningInput({ dryRun: true })),
+    );
+    const { result: run, text: runLogs } = await capturing(() => h.run(provisioningInput()));
+    expect([plan.status, run.status]).toEqual(['SUCCEEDED', failing ? 'FAILED' : 'SUCCEEDED']);
+    outputs.push(
+      ...[plan, run].flatMap((e) => [JSON.stringify(e.events), JSON.stringify(e.output ?? e.cause)]),
+      planLogs,
+      runLogs,
+    );
+  }
+  // The plan still shows what is safe to show: the non-secret fields of the conf as found.
+  expect(outputs.join('\n')).toContain('old-client');
+  for (const text of outputs) for (const secret of HIDDEN) expect(text).not.toContain(secret);
+});
