@@ -70,6 +70,24 @@ const DISCOVERY_HINTS = {
   forbidden: 'the discovery document should be public',
 };
 
+/**
+ * A redirect is never followed with credentials. Name where it pointed (origin only: a Location can
+ * carry a query) so the operator can fix the configured URL.
+ */
+function redirected(vendor: string, operation: string, status: number, location: unknown): PermanentError {
+  let target = 'another address';
+  try {
+    if (typeof location === 'string') target = new URL(location).origin;
+  } catch {
+    // a relative or malformed Location: keep the generic wording
+  }
+  return new PermanentError(
+    `${vendor} ${operation} answered with a redirect (HTTP ${status} to ${target}), which is not followed: ` +
+      `configure the address that answers directly${vendor === 'Kong' ? ' (KONG_ADMIN_URL)' : ''}`,
+    { vendor, operation, status },
+  );
+}
+
 export function mapKongError(
   operation: string,
   err: unknown,
@@ -86,6 +104,18 @@ function mapAxiosError(
   secrets: ReadonlyArray<string | undefined> = [],
 ): ProvisionerError {
   if (isAxiosError(err)) {
+    if (/maxContentLength|maxBodyLength/.test(err.message)) {
+      return new PermanentError(
+        `${vendor} ${operation} answered with a body too large to read (over its limit)`,
+        {
+          vendor,
+          operation,
+        },
+      );
+    }
+    const status = err.response?.status ?? 0;
+    if (status >= 300 && status < 400)
+      return redirected(vendor, operation, status, err.response?.headers?.location);
     if (!err.response) {
       const network =
         err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : (err.code ?? 'network error');
@@ -123,6 +153,11 @@ function mapAxiosError(
   );
 }
 
+/** Kong's answers here are a workspace and a node configuration: a few KB. */
+const MAX_KONG_ANSWER_BYTES = 1024 * 1024;
+/** A discovery document is a few KB; Okta's are under 5 KB. */
+const MAX_DISCOVERY_BYTES = 256 * 1024;
+
 function pickPortalSettings(config: Record<string, unknown> | undefined): PortalSettings {
   const settings: PortalSettings = {};
   for (const key of PORTAL_KEYS) settings[key] = config?.[key] ?? null;
@@ -136,6 +171,11 @@ export class KongClient {
     this.http = axios.create({
       baseURL: config.adminUrl.replace(/\/+$/, ''),
       timeout: config.timeoutMs ?? 10_000,
+      // The admin token (and, in a PATCH, the client secret) goes to this Kong and nowhere else:
+      // a redirect is refused, not followed, and no answer may grow without bound.
+      maxRedirects: 0,
+      maxContentLength: MAX_KONG_ANSWER_BYTES,
+      maxBodyLength: MAX_KONG_ANSWER_BYTES,
       headers: { 'Kong-Admin-Token': config.token, Accept: 'application/json' },
       // Our own mapping decides what an HTTP status means.
       validateStatus: (status) => status >= 200 && status < 300,
@@ -288,6 +328,8 @@ export class KongClient {
         await axios.get<{ issuer?: unknown }>(url, {
           timeout: 10_000,
           headers: { Accept: 'application/json' },
+          maxRedirects: 0,
+          maxContentLength: MAX_DISCOVERY_BYTES,
         })
       ).data;
     } catch (err) {

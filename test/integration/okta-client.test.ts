@@ -430,3 +430,42 @@ describe('secret hygiene', () => {
     for (const text of [...seen, output.text()]) expect(text).not.toContain(secret);
   });
 });
+
+describe('redirects and oversized answers', () => {
+  // Intent (safety): the SSWS token goes to the configured org only; a redirect is an error.
+  it('refuses a redirect instead of following it with the API token', async () => {
+    const { createServer } = await import('node:http');
+    const seen: unknown[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const { port } = elsewhere.address() as { port: number };
+    try {
+      sandbox.control.inject({
+        route: '/api/v1/groups',
+        status: 302,
+        body: {},
+        headers: { location: `http://127.0.0.1:${port}/api/v1/groups` },
+      });
+      const err = await rejection(client.directory.resolveGroups(['Everyone']));
+      expect(err).toBeInstanceOf(PermanentError);
+      expect(err.message).toMatch(/redirect \(HTTP 302\), which is not followed/);
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
+  });
+
+  it('refuses an answer too large to read', async () => {
+    sandbox.control.inject({
+      route: '/api/v1/groups',
+      status: 200,
+      body: [{ pad: 'x'.repeat(5 * 1024 * 1024) }],
+    });
+    const err = await rejection(client.directory.resolveGroups(['Everyone']));
+    expect(err).toBeInstanceOf(PermanentError);
+    expect(err.message).toMatch(/too large/);
+  });
+});

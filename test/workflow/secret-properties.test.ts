@@ -87,7 +87,8 @@ it('never lets one reach a plan, a provisioning, its rollback, or a log line (25
         text,
       ]);
       const output = plan.result.output;
-      const planned = typeof output === 'object' && output !== null && !Array.isArray(output) ? output.plan : undefined;
+      const planned =
+        typeof output === 'object' && output !== null && !Array.isArray(output) ? output.plan : undefined;
       texts.push(formatPlan(planned as PlanView).join('\n'));
       expect(leaks(texts, values)).toEqual([]);
     }),

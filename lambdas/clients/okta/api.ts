@@ -22,6 +22,19 @@ export async function all<T>(collection: AsyncIterable<T | null>): Promise<T[]> 
   return items;
 }
 
+/** Management API answers are pages of resources: a few hundred KB at most. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The SDK's executor, but a redirect is handed back (and becomes an error) instead of followed:
+ * the SSWS token goes to the configured org only. Answers are bounded in size.
+ */
+class NoRedirectExecutor extends okta.DefaultRequestExecutor {
+  override fetch(request: Parameters<okta.DefaultRequestExecutor['fetch']>[0]) {
+    return super.fetch({ ...request, redirect: 'manual', size: MAX_ANSWER_BYTES });
+  }
+}
+
 export class OktaApi {
   readonly sdk: okta.Client;
   readonly orgUrl: string;
@@ -33,7 +46,7 @@ export class OktaApi {
       token: config.token,
       // The default cache serves stale GETs right after our own writes.
       cacheMiddleware: null,
-      requestExecutor: new okta.DefaultRequestExecutor({
+      requestExecutor: new NoRedirectExecutor({
         maxRetries: 0,
         requestTimeout: config.timeoutMs ?? 10_000,
       }),

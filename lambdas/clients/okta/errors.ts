@@ -36,6 +36,15 @@ export function mapOktaError(
   secrets: ReadonlyArray<string | undefined> = [],
 ): ProvisionerError {
   const e: OktaErrorShape = typeof err === 'object' && err !== null ? err : {};
+  if (e.name === 'FetchError' && e.type === 'max-size') {
+    return new PermanentError(`Okta ${operation} answered with a body too large to read (over its limit)`);
+  }
+  if (typeof e.status === 'number' && e.status >= 300 && e.status < 400) {
+    return new PermanentError(
+      `Okta ${operation} answered with a redirect (HTTP ${e.status}), which is not followed: configure the org URL that answers directly (OKTA_ORG_URL)`,
+      { vendor: 'Okta', operation, status: e.status },
+    );
+  }
   if (e.name === 'FetchError' || e.name === 'AbortError' || isNetworkCode(e.code)) {
     const network = e.type === 'request-timeout' ? 'timed out' : String(e.code ?? e.type ?? 'network error');
     return toProvisionerError({ vendor: 'Okta', operation, summary: '', network }, OKTA_HINTS, secrets);
