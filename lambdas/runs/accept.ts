@@ -51,10 +51,16 @@ export async function acceptRun(deps: RunDeps, run: RunRequest): Promise<Accepte
   // Dry runs write nothing, so they need no lock.
   if (!run.dryRun) {
     const holder = await lockWorkspace(deps, run, id, hash);
+    if (holder?.requestId === id) throw keyReused(deps, id);
     if (holder) {
-      // The identical request is already running: answer with it rather than refuse. Not for a
-      // keyed request, though: its key must keep naming its own request.
-      if (holder.inputHash === hash && !run.idempotencyKey)
+      // The identical request is already running: answer with it rather than refuse - once its
+      // record confirms it is that request. Not for a keyed request: its key must keep naming
+      // its own request.
+      if (
+        !run.idempotencyKey &&
+        holder.inputHash === hash &&
+        (await isRunningWith(deps, holder.requestId, hash))
+      )
         return { id: holder.requestId, status: 'RUNNING', created: false };
       throw busy(deps, run, holder.requestId);
     }
@@ -76,7 +82,11 @@ export async function acceptRun(deps: RunDeps, run: RunRequest): Promise<Accepte
     updatedAt: now,
   };
   const created = await deps.store.create(record);
-  if (!created.created) return sameOrConflict(deps, created.record, hash);
+  if (!created.created) {
+    // The key was bound to another body meanwhile: give back the lock this call took for it.
+    if (created.record.inputHash !== hash && !run.dryRun) await deps.store.releaseLock(run.scope, id, hash);
+    return sameOrConflict(deps, created.record, hash);
+  }
 
   await execute(deps, run, id);
   logger.info('run accepted', {
@@ -162,11 +172,19 @@ async function holderHasEnded(deps: RunDeps, holderId: string): Promise<boolean>
   return true;
 }
 
+/** The record is the one place that binds a request id to its input. */
+async function isRunningWith(deps: RunDeps, id: string, hash: string): Promise<boolean> {
+  const record = await deps.store.get(id);
+  return record !== undefined && record.inputHash === hash && !isFinal(record.status);
+}
+
+function keyReused(deps: RunDeps, id: string): ConflictError {
+  return new ConflictError(`The Idempotency-Key was already used for a different request (${id})`, {
+    existingRequest: { id, statusUrl: statusUrl(deps, id) },
+  });
+}
+
 function sameOrConflict(deps: RunDeps, existing: RequestRecord, hash: string): AcceptedRun {
-  if (existing.inputHash !== hash) {
-    throw new ConflictError(`The Idempotency-Key was already used for a different request (${existing.id})`, {
-      existingRequest: { id: existing.id, statusUrl: statusUrl(deps, existing.id) },
-    });
-  }
+  if (existing.inputHash !== hash) throw keyReused(deps, existing.id);
   return { id: existing.id, status: publicStatus(existing.status), created: false };
 }

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { localAws } from '../support/local-aws';
+import { inputHash } from '../../lambdas/core/idempotency';
+import { parseProvisioningRequest } from '../../lambdas/core/request';
+import { LOCAL_PRINCIPAL } from '../../local/api-server';
 
 let stack: LocalStack;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kpp-e2e-'));
@@ -177,6 +180,52 @@ describe('concurrency', () => {
     expect(ids.size).toBe(1);
     expect((await finished([...ids][0] as string)).status).toBe('SUCCEEDED');
     expect(ours('team-n')).toEqual({ apps: 1, servers: 1 });
+  });
+
+  it('keyed and unkeyed concurrent requests with differing bodies never share a run and leave no stray lock', async () => {
+    // Intent (safety): whatever the interleaving, an answer's request id is a run of the very body
+    // that was sent, and every workspace is free again once its runs are over.
+    const { store } = localAws(stack);
+    const hashOf = (body: Record<string, unknown>) => {
+      const { idempotencyKey: _k, ...request } = parseProvisioningRequest(body, {
+        requestedBy: LOCAL_PRINCIPAL,
+        environment: 'dev',
+      });
+      return inputHash({ kind: 'provision', request });
+    };
+    for (let round = 0; round < 6; round++) {
+      const workspace = `team-race-${round}`;
+      kong().control.addWorkspace(workspace, { portal: false });
+      const a = { workspace, oktaGroups: ['Everyone'] };
+      const b = { ...a, autoApprove: true };
+      const key = { 'Idempotency-Key': `race-${round}` };
+      // Two keyed requests with one key but different bodies race; then both bodies come again unkeyed.
+      const racing: Array<[Record<string, unknown>, Record<string, string>]> = [
+        [a, key],
+        [b, key],
+      ];
+      const later: Array<[Record<string, unknown>, Record<string, string>]> = [
+        [b, {}],
+        [a, {}],
+      ];
+      const first = await Promise.all(racing.map(([body, headers]) => post(body, headers)));
+      const second = await Promise.all(later.map(([body, headers]) => post(body, headers)));
+      const sent = [...racing, ...later];
+      const answers = [...first, ...second];
+      const accepted = answers.flatMap((answer, i) =>
+        answer.status === 202 ? [{ answer, body: sent[i]![0] }] : [],
+      );
+      expect(answers.every((x) => x.status === 202 || x.status === 409)).toBe(true);
+      expect(accepted.length).toBeGreaterThan(0);
+      for (const { answer, body } of accepted) {
+        const record = await store.get(String(answer.body.id));
+        expect({ round, body, hash: record?.inputHash }).toEqual({ round, body, hash: hashOf(body) });
+      }
+      for (const id of new Set(accepted.map((x) => String(x.answer.body.id)))) await finished(id);
+      expect(
+        await store.acquireLock({ environment: 'dev', workspace }, { requestId: 'probe', inputHash: 'x' }, 1),
+      ).toEqual({ acquired: true });
+    }
   });
 
   it('10 different concurrent requests for one workspace: exactly one 202, the rest 409 naming it', async () => {

@@ -287,3 +287,56 @@ function pendingRecord(w: World, run: RunRequest, id: string) {
     updatedAt: now,
   };
 }
+
+describe('racing requests (safety)', () => {
+  /** A store whose reads of request records wait for `gate` after reading: a request stalled mid-accept. */
+  function stalledAfterRead(w: World, gate: Promise<void>): RunDeps {
+    const store = new RequestStore({ tableName: w.store.tableName, client, now: () => w.clock.now });
+    const get = store.get.bind(store);
+    store.get = async (id: string) => {
+      const record = await get(id);
+      await gate;
+      return record;
+    };
+    return { ...w.deps, store };
+  }
+
+  it('two keyed requests with one key and different bodies: the lock never takes the body of the loser', async () => {
+    const w = await world();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // B reads "no such request" before A records it, then stalls.
+    const b = acceptRun(
+      stalledAfterRead(w, gate),
+      provision({ idempotencyKey: 'k-race', autoApprove: true }),
+    );
+    const a = await acceptRun(w.deps, provision({ idempotencyKey: 'k-race' }));
+    release();
+    expect(await rejection(b)).toBeInstanceOf(ConflictError);
+    // An unkeyed request with B's body must not be answered with A's run.
+    const unkeyed = await rejection(acceptRun(w.deps, provision({ autoApprove: true })));
+    expect(unkeyed).toBeInstanceOf(ConflictError);
+    expect((unkeyed as ConflictError).details).toEqual({
+      runningRequest: { id: a.id, statusUrl: `/v1/provisionings/${a.id}` },
+    });
+    // While the identical request is still answered with A's run.
+    expect(await acceptRun(w.deps, provision())).toEqual({ id: a.id, status: 'RUNNING', created: false });
+  });
+
+  it('a keyed request refused with 409 after the other finished leaves no lock behind', async () => {
+    const w = await world();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const b = acceptRun(
+      stalledAfterRead(w, gate),
+      provision({ idempotencyKey: 'k-late', autoApprove: true }),
+    );
+    const a = await acceptRun(w.deps, provision({ idempotencyKey: 'k-late' }));
+    // A's run ends: Finalize records it and frees the workspace.
+    await w.store.update(a.id, { status: 'SUCCEEDED' });
+    await w.store.releaseLock({ environment: 'dev', workspace: 'team-a' }, a.id);
+    release();
+    expect(await rejection(b)).toBeInstanceOf(ConflictError);
+    expect(await lockOf(w)).toEqual({ acquired: true });
+  });
+});

@@ -59,7 +59,7 @@ function checkScope(scope: LockScope): void {
 
 export class RequestStore {
   private readonly doc: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  readonly tableName: string;
   private readonly now: () => Date;
 
   /**
@@ -229,7 +229,8 @@ export class RequestStore {
 
   /**
    * Takes the workspace lock with one conditional write: succeeds if free, expired, or already
-   * held by this requestId (re-acquiring extends the expiry). When refused, the holder is read
+   * held by this requestId for this same input (re-acquiring extends the expiry). A holder's input
+   * hash is never overwritten: the lock always describes the run that holds it. When refused, the holder is read
    * back with a consistent get (dynalite does not return the item with the failed condition); if
    * the lock vanished or expired between the two calls, the write is tried again.
    */
@@ -270,13 +271,19 @@ export class RequestStore {
               expiresAt,
               [S.ttlAttribute]: expiresAt,
             },
-            ConditionExpression: 'attribute_not_exists(#pk) OR #expiresAt <= :now OR #holder = :holder',
+            ConditionExpression:
+              'attribute_not_exists(#pk) OR #expiresAt <= :now OR (#holder = :holder AND #inputHash = :hash)',
             ExpressionAttributeNames: {
               '#pk': S.partitionKey,
               '#expiresAt': 'expiresAt',
               '#holder': 'holder',
+              '#inputHash': 'inputHash',
             },
-            ExpressionAttributeValues: { ':now': nowSeconds, ':holder': holder.requestId },
+            ExpressionAttributeValues: {
+              ':now': nowSeconds,
+              ':holder': holder.requestId,
+              ':hash': holder.inputHash,
+            },
           }),
         );
         return { acquired: true };
@@ -298,8 +305,11 @@ export class RequestStore {
     });
   }
 
-  /** Releases only if held by requestId (conditional delete); a lock already gone or held by another is left as is. */
-  async releaseLock(scope: LockScope, requestId: string): Promise<void> {
+  /**
+   * Releases only if held by requestId (and, when given, for that input): a conditional delete; a
+   * lock already gone or held by another is left as is.
+   */
+  async releaseLock(scope: LockScope, requestId: string, inputHash?: string): Promise<void> {
     checkScope(scope);
     const target = `lock ${scope.environment}/${scope.workspace}`;
     try {
@@ -307,9 +317,16 @@ export class RequestStore {
         new DeleteCommand({
           TableName: this.tableName,
           Key: lockKey(scope),
-          ConditionExpression: '#holder = :holder',
-          ExpressionAttributeNames: { '#holder': 'holder' },
-          ExpressionAttributeValues: { ':holder': requestId },
+          ConditionExpression:
+            inputHash === undefined ? '#holder = :holder' : '#holder = :holder AND #inputHash = :hash',
+          ExpressionAttributeNames: {
+            '#holder': 'holder',
+            ...(inputHash === undefined ? {} : { '#inputHash': 'inputHash' }),
+          },
+          ExpressionAttributeValues: {
+            ':holder': requestId,
+            ...(inputHash === undefined ? {} : { ':hash': inputHash }),
+          },
         }),
       );
     } catch (err) {
