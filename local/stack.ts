@@ -101,8 +101,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       arn: stateMachineArn(name, REGION),
       name,
       definition,
-      execute: (input, onEvent) =>
-        runLocally(input, ctx, { definition, onEvent, retryDelayMs: options.retryDelayMs }),
+      // StopExecution stops the run before its next state, as on AWS (a Task in flight completes).
+      execute: (input, onEvent, signal) =>
+        runLocally(input, ctx, { definition, onEvent, signal, retryDelayMs: options.retryDelayMs }),
     });
     const provisioning = hosted('kong-portal-provisioning', provisioningAsl());
     const teardown = hosted('kong-portal-teardown', teardownAsl());

@@ -10,6 +10,7 @@ import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
 import { assertServedEnvironment } from '../core/request';
 import { isFinal, publicStatus, type PublicStatus } from '../core/status';
 import { statusUrl, type RunDeps } from './deps';
+import { diedWithoutFinalize, reconcileDeadRun } from './reconcile';
 
 export interface RunRequest {
   kind: RequestKind;
@@ -163,12 +164,7 @@ async function holderHasEnded(deps: RunDeps, holderId: string): Promise<boolean>
   }
   // Not started (yet): still running as far as anyone can tell.
   if (!execution || execution.status === 'RUNNING') return false;
-  if (execution.status === 'TIMED_OUT' || execution.status === 'ABORTED') {
-    await deps.store.update(holder.id, {
-      status: 'CLEANUP_INCOMPLETE',
-      error: { name: execution.status, message: 'The run stopped before it could finish or roll back' },
-    });
-  }
+  if (diedWithoutFinalize(execution)) await reconcileDeadRun(deps, holder, execution);
   return true;
 }
 

@@ -7,8 +7,9 @@ import type { HistoryEvent as SfnHistoryEvent } from '@aws-sdk/client-sfn';
 import type { ListQuery, RequestRecord } from '../clients/requests';
 import { NotFoundError } from '../core/errors';
 import { stepProgress, type HistoryEvent, type StepProgress } from '../core/progress';
-import { isFinal, publicStatus, statusFromExecution, type RequestStatus } from '../core/status';
+import { isFinal, publicStatus, statusFromExecution } from '../core/status';
 import { statusUrl, type RunDeps } from './deps';
+import { deadRunChanges, diedWithoutFinalize } from './reconcile';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -24,17 +25,12 @@ function closeFinalize(steps: StepProgress[], endedAt: string): StepProgress[] {
 
 const asProgressEvents = (events: SfnHistoryEvent[]): HistoryEvent[] => events;
 
-export function runView(
-  deps: Pick<RunDeps, 'basePath'>,
-  record: RequestRecord,
-  steps: StepProgress[],
-  status: RequestStatus,
-) {
+export function runView(deps: Pick<RunDeps, 'basePath'>, steps: StepProgress[], record: RequestRecord) {
   const { plan, ...outputs } = record.outputs ?? {};
   return {
     id: record.id,
     kind: record.kind,
-    status: publicStatus(status),
+    status: publicStatus(record.status),
     workspace: record.workspace,
     environment: record.environment,
     dryRun: record.dryRun,
@@ -61,14 +57,14 @@ export async function viewRun(deps: RunDeps, id: string): Promise<RunView> {
   if (!record) throw new NotFoundError(wellFormed ? `No request with id '${id}'` : 'No request with that id');
   // Accepted but not started (yet), or its start failed: no history to show.
   const history = await deps.executions.history(record.kind, record.id);
-  let steps = history ? stepProgress(asProgressEvents(history)) : [];
-  let status = record.status;
-  if (isFinal(record.status)) steps = closeFinalize(steps, record.updatedAt);
-  else if (history) {
-    const execution = await deps.executions.describe(record.kind, record.id);
-    if (execution) status = statusFromExecution(execution);
-  }
-  return runView(deps, record, steps, status);
+  const steps = history ? stepProgress(asProgressEvents(history)) : [];
+  if (isFinal(record.status)) return runView(deps, closeFinalize(steps, record.updatedAt), record);
+  const execution = history ? await deps.executions.describe(record.kind, record.id) : undefined;
+  if (!execution) return runView(deps, steps, record);
+  // A run that died without Finalize: show how it really ended and what it may have left.
+  if (diedWithoutFinalize(execution))
+    return runView(deps, steps, { ...record, ...deadRunChanges(record, execution, history ?? []) });
+  return runView(deps, steps, { ...record, status: statusFromExecution(execution) });
 }
 
 export async function listRuns(deps: RunDeps, query: ListQuery) {

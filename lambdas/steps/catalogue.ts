@@ -5,9 +5,13 @@
  * Pure metadata: no runtime imports, so `lib/` can read it. The names are literal types, so the
  * compiler proves every state has a handler (see handlers.ts).
  */
+import type { LeftoverKind } from '../core/leftovers';
 
 /** Which secrets a step's function may read (drives least-privilege IAM). */
 export type SecretAccess = 'okta-token' | 'kong-token' | 'managed-secrets';
+
+/** What a forward step may leave behind if its run dies after it started (no undo ran). */
+export type Leftover = LeftoverKind;
 
 export interface StepMeta {
   /** State name, also the key local mode uses to find the handler. */
@@ -19,6 +23,8 @@ export interface StepMeta {
   readonly access: readonly SecretAccess[];
   /** Dry runs stop after this step. */
   readonly lastPlanningStep?: true;
+  /** What it may have made by the time it started (for a run that died without its undo). */
+  readonly leaves?: readonly Leftover[];
   readonly description: string;
 }
 
@@ -49,6 +55,7 @@ const PROVISIONING = [
     resultKey: 'portal',
     undo: ['DeletePortalSnapshot'],
     access: ['kong-token', 'managed-secrets'],
+    leaves: ['kong-rollback'],
     description:
       'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
   },
@@ -64,6 +71,7 @@ const PROVISIONING = [
     resultKey: 'oktaApp',
     undo: ['DeleteOktaApp', 'DeleteClientSecret'],
     access: ['okta-token', 'managed-secrets'],
+    leaves: ['okta-app', 'client-secret'],
     description: 'ensure the Web OIDC app; store its client secret in Secrets Manager',
   },
   {
@@ -71,6 +79,7 @@ const PROVISIONING = [
     resultKey: 'groupAssignments',
     undo: ['UnassignGroups'],
     access: ['okta-token'],
+    leaves: ['okta-group-assignments'],
     description: 'assign the requested groups to the app',
   },
   {
@@ -78,6 +87,7 @@ const PROVISIONING = [
     resultKey: 'authServer',
     undo: ['DeleteAuthServer'],
     access: ['okta-token'],
+    leaves: ['okta-authorization-server'],
     description: 'ensure the custom authorization server (audience, owned description)',
   },
   {
@@ -115,6 +125,7 @@ const PROVISIONING = [
     resultKey: 'portalAuth',
     undo: ['RevertPortal'],
     access: ['kong-token', 'managed-secrets'],
+    leaves: ['kong-portal-settings'],
     description: 'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve',
   },
   {

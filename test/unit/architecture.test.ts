@@ -38,10 +38,17 @@ const layerOf = (file: string) => file.split(path.sep)[1] ?? '';
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   clients: ['core'],
-  runs: ['core', 'clients'],
+  // runs/ reads the catalogue (pure metadata) to tell what a dead run's steps may have left.
+  runs: ['core', 'clients', 'steps/catalogue'],
   steps: ['core', 'clients'],
   api: ['core', 'clients', 'runs'],
 };
+
+/** A layer may import one module of a higher layer by name (e.g. `steps/catalogue`: pure metadata). */
+const allowed = (file: string, target: string) =>
+  (ALLOWED[layerOf(file)] ?? []).some(
+    (entry) => entry === layerOf(target) || path.join('lambdas', `${entry}.ts`) === target,
+  );
 
 describe('the runtime (lambdas/)', () => {
   it('has no file over ~400 lines', () => {
@@ -63,9 +70,7 @@ describe('the runtime (lambdas/)', () => {
     const upward = runtime.flatMap((file) =>
       importsOf(file)
         .filter((target) => target.startsWith(`lambdas${path.sep}`))
-        .filter(
-          (target) => layerOf(target) !== layerOf(file) && !ALLOWED[layerOf(file)]?.includes(layerOf(target)),
-        )
+        .filter((target) => layerOf(target) !== layerOf(file) && !allowed(file, target))
         .map((target) => `${file} -> ${target}`),
     );
     expect(upward).toEqual([]);
