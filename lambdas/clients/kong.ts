@@ -4,6 +4,7 @@
  * on with OpenID Connect, restores a snapshot exactly, and verifies the result end to end.
  */
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { isDeepStrictEqual } from 'node:util';
 import { PermanentError, ValidationError, type FieldIssue, type ProvisionerError } from '../core/errors';
 import { discoveryUrl, type PortalAuthConf } from '../core/portal-auth-conf';
 import { hiddenValuesIn } from '../core/settings-mask';
@@ -158,6 +159,18 @@ const MAX_KONG_ANSWER_BYTES = 1024 * 1024;
 /** A discovery document is a few KB; Okta's are under 5 KB. */
 const MAX_DISCOVERY_BYTES = 256 * 1024;
 
+/** Kong returns portal_auth_conf as the string it stored: compare what it encodes, not its spacing. */
+function sameSetting(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') {
+    try {
+      return isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
+    } catch {
+      return a === b;
+    }
+  }
+  return isDeepStrictEqual(a, b);
+}
+
 function pickPortalSettings(config: Record<string, unknown> | undefined): PortalSettings {
   const settings: PortalSettings = {};
   for (const key of PORTAL_KEYS) settings[key] = config?.[key] ?? null;
@@ -262,13 +275,26 @@ export class KongClient {
     });
   }
 
-  /** Puts back exactly the settings a snapshot recorded (null clears a value that was unset). */
-  async restorePortalSettings(workspace: string, snapshot: PortalSettings): Promise<void> {
+  /**
+   * Puts back exactly the settings a snapshot recorded (null clears a value that was unset). Reads
+   * first and writes only the keys that differ: when the workspace already equals the snapshot
+   * (the forward write never landed) nothing is written. Returns whether anything was.
+   */
+  async restorePortalSettings(workspace: string, snapshot: PortalSettings): Promise<{ changed: boolean }> {
+    const current = await this.readPortalSettings(workspace);
     const config: PortalSettings = {};
-    for (const key of PORTAL_KEYS) config[key] = snapshot[key] ?? null;
+    for (const key of PORTAL_KEYS) {
+      const wanted = snapshot[key] ?? null;
+      if (!sameSetting(current[key] ?? null, wanted)) config[key] = wanted;
+    }
+    if (Object.keys(config).length === 0) {
+      logger.info('kong portal settings already as recorded: nothing to restore', { workspace });
+      return { changed: false };
+    }
     // The snapshot can hold an earlier client secret inside portal_auth_conf.
     await this.patchPortal(workspace, config, 'restorePortalSettings', hiddenValuesIn(snapshot));
-    logger.info('kong portal settings restored', { workspace });
+    logger.info('kong portal settings restored', { workspace, keys: Object.keys(config) });
+    return { changed: true };
   }
 
   private async patchPortal(

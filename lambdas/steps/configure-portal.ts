@@ -44,6 +44,9 @@ export async function revertPortal(
   // No snapshot means ResolvePortal never finished, so nothing was written to Kong either.
   if (!arn) return { removed: [], leftAlone: [] };
   const snapshot = JSON.parse(await secrets.get(arn)) as PortalSettings;
-  await kong.restorePortalSettings(state.request.workspace, snapshot);
-  return { removed: [`kong-workspace:${state.request.workspace}:portal-settings`], leftAlone: [] };
+  const { changed } = await kong.restorePortalSettings(state.request.workspace, snapshot);
+  return {
+    removed: changed ? [`kong-workspace:${state.request.workspace}:portal-settings`] : [],
+    leftAlone: [],
+  };
 }

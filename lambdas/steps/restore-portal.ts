@@ -21,11 +21,14 @@ export async function restorePortal(
   { kong, secrets, okta }: Pick<StepContext, 'kong' | 'secrets' | 'okta'>,
 ): Promise<UndoReport> {
   const { workspace } = state.request;
-  const restored = { removed: [`kong-workspace:${workspace}:portal-settings`], leftAlone: [] };
+  const restored = (changed: boolean): UndoReport => ({
+    removed: changed ? [`kong-workspace:${workspace}:portal-settings`] : [],
+    leftAlone: [],
+  });
   const baselineArn = await secrets.arnOf(baselineSnapshotName(state));
   if (baselineArn) {
-    await kong.restorePortalSettings(workspace, JSON.parse(await secrets.get(baselineArn)) as PortalSettings);
-    return restored;
+    const baseline = JSON.parse(await secrets.get(baselineArn)) as PortalSettings;
+    return restored((await kong.restorePortalSettings(workspace, baseline)).changed);
   }
   const [existing, current] = await Promise.all([
     okta.lookupExisting(nameOf(state), scopeOf(state)),
@@ -33,8 +36,7 @@ export async function restorePortal(
   ]);
   const conf = typeof current.portal_auth_conf === 'string' ? current.portal_auth_conf : '';
   if (existing.app?.managedByProvisioner && conf.includes(`"${existing.app.id}"`)) {
-    await kong.restorePortalSettings(workspace, KONG_DEFAULTS);
-    return restored;
+    return restored((await kong.restorePortalSettings(workspace, KONG_DEFAULTS)).changed);
   }
   return {
     removed: [],

@@ -134,6 +134,25 @@ describe('failures during the rollback', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('a Kong that refuses every PATCH: the undo reads first, finds nothing to put back, and the run is a clean FAILED', async () => {
+    // Intent: an undo writes only what differs; a refused forward PATCH changed nothing, so
+    // RevertPortal has nothing to write - and a Kong that would refuse that PATCH too cannot turn
+    // a clean failure into CLEANUP_INCOMPLETE.
+    const { before } = await freshRun();
+    h.kong.control.inject({
+      route: '/workspaces/{workspace_id_or_name}',
+      method: 'PATCH',
+      status: 400,
+      times: 1_000,
+    });
+    const execution = await h.run(provisioningInput());
+    h.kong.control.clearFaults();
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('ProvisioningFailed');
+    expect(h.kong.control.callsTo('PATCH', '/workspaces/{workspace_id_or_name}')).toHaveLength(1);
+    expect(snapshot()).toEqual(before);
+  });
+
   it('an undo that keeps failing ends in CleanupIncomplete, lists the leftover, and the other undos still run', async () => {
     const { before } = await freshRun();
     h.kong.control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', status: 400 });

@@ -137,9 +137,11 @@ export class OktaApps {
     return results;
   }
 
+  /** Reads first and removes only the given groups that are still assigned. */
   async removeGroupAssignments(appId: string, groupIds: readonly string[]): Promise<UndoReport> {
+    const assigned = new Set(groupIds.length ? await this.assignedGroupIds(appId) : []);
     const report: UndoReport = { removed: [], leftAlone: [] };
-    for (const groupId of groupIds) {
+    for (const groupId of groupIds.filter((id) => assigned.has(id))) {
       await this.api.gone('unassignApplicationFromGroup', () =>
         this.sdk.unassignApplicationFromGroup({ appId, groupId }),
       );
