@@ -12,7 +12,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import type { SecretAccess } from '../lambdas/steps/catalogue';
+import { SECRET_KINDS, type SecretKind } from '../lambdas/core/naming';
+import type { SecretAccess, SecretUse } from '../lambdas/steps/catalogue';
 
 /** Where the Okta org / Kong Admin API is and the secret holding its token. */
 export interface VendorEndpoint {
@@ -32,7 +33,7 @@ export interface ProvisionerFunctionProps {
   /** Required when `access` names the Okta / Kong token. */
   okta?: VendorEndpoint;
   kong?: VendorEndpoint;
-  /** Name prefix of the secrets the provisioner itself writes; required with 'managed-secrets'. */
+  /** Name prefix of the secrets the provisioner itself keeps; required when `access` names one. */
   managedSecretsPrefix?: string;
   logRetention?: logs.RetentionDays;
 }
@@ -82,24 +83,17 @@ export class ProvisionerFunction extends Construct {
       environment.KONG_TOKEN_SECRET_ARN = kong.tokenSecret.secretArn;
       kong.tokenSecret.grantRead(role);
     }
-    const managedSecretsPrefix = access.includes('managed-secrets')
+    const secretUses = managedSecretUses(access);
+    const managedSecretsPrefix = secretUses.length
       ? required(props.managedSecretsPrefix, 'managedSecretsPrefix')
       : undefined;
-    if (managedSecretsPrefix) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'secretsmanager:CreateSecret',
-            'secretsmanager:PutSecretValue',
-            'secretsmanager:GetSecretValue',
-            'secretsmanager:DescribeSecret',
-            'secretsmanager:DeleteSecret',
-            'secretsmanager:RestoreSecret',
-            'secretsmanager:TagResource',
-          ],
-          resources: [managedSecretsArnPattern(Stack.of(this), managedSecretsPrefix)],
-        }),
+    const managedKinds = new Set<SecretKind>();
+    for (const { use, kinds } of secretUses) {
+      const resources = kinds.map((kind) =>
+        managedSecretArnPattern(Stack.of(this), managedSecretsPrefix ?? '', kind),
       );
+      kinds.forEach((kind) => managedKinds.add(kind));
+      role.addToPolicy(new iam.PolicyStatement({ actions: [...SECRET_ACTIONS[use]], resources }));
     }
 
     this.fn = new NodejsFunction(this, 'Function', {
@@ -137,11 +131,11 @@ export class ProvisionerFunction extends Construct {
       reason:
         'Pinned to Node.js 22, the runtime the suite is tested against; moving to a newer runtime is a deliberate, tested change',
     });
-    if (managedSecretsPrefix) {
+    for (const kind of managedKinds) {
       Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${managedSecretsPrefix}*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${managedSecretsPrefix}*/${kind}-*]`,
         reason:
-          'Client secrets and Kong snapshots are created at run time under kong-portal-provisioner/<env>/<workspace>/; the name prefix is the narrowest scope that covers them',
+          'One kind of per-workspace secret (kong-portal-provisioner/<env>/<workspace>/<kind>), created at run time for workspaces not known in advance: the narrowest pattern that covers them',
       });
     }
   }
@@ -153,12 +147,43 @@ function required<T>(value: T | undefined, prop: string): T {
   return value;
 }
 
-/** `arn:aws:secretsmanager:<region>:<account>:secret:kong-portal-provisioner/*` for the given stack. */
-export function managedSecretsArnPattern(stack: Stack, prefix: string): string {
+/** What each use of a managed secret needs (put() restores a secret scheduled for deletion and tags it). */
+const SECRET_ACTIONS: Record<SecretUse, readonly string[]> = {
+  read: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+  write: [
+    'secretsmanager:CreateSecret',
+    'secretsmanager:PutSecretValue',
+    'secretsmanager:DescribeSecret',
+    'secretsmanager:RestoreSecret',
+    'secretsmanager:TagResource',
+  ],
+  delete: ['secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'],
+};
+
+/** The access entries about managed secrets, grouped by use. */
+export function managedSecretUses(
+  access: readonly SecretAccess[],
+): Array<{ use: SecretUse; kinds: SecretKind[] }> {
+  const byUse = new Map<SecretUse, SecretKind[]>();
+  for (const entry of access) {
+    const [use, kind] = entry.split(':');
+    const secretUse = (['read', 'write', 'delete'] as const).find((u) => u === use);
+    const secretKind = SECRET_KINDS.find((k) => k === kind);
+    if (secretUse && secretKind) byUse.set(secretUse, [...(byUse.get(secretUse) ?? []), secretKind]);
+  }
+  return [...byUse].map(([use, kinds]) => ({ use, kinds }));
+}
+
+/**
+ * The ARN pattern of one kind of managed secret in any workspace of this environment
+ * (`kong-portal-provisioner/<env>/<any workspace>/<kind>-<suffix>`):
+ * the final wildcard is the random suffix Secrets Manager appends to every secret's ARN.
+ */
+export function managedSecretArnPattern(stack: Stack, prefix: string, kind: SecretKind): string {
   return stack.formatArn({
     service: 'secretsmanager',
     resource: 'secret',
-    resourceName: `${prefix}*`,
+    resourceName: `${prefix}*/${kind}-*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }

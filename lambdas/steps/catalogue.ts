@@ -6,9 +6,17 @@
  * compiler proves every state has a handler (see handlers.ts).
  */
 import type { LeftoverKind } from '../core/leftovers';
+import type { SecretKind } from '../core/naming';
 
-/** Which secrets a step's function may read (drives least-privilege IAM). */
-export type SecretAccess = 'okta-token' | 'kong-token' | 'managed-secrets';
+/** What a step does with one kind of the secrets the provisioner keeps per workspace. */
+export type SecretUse = 'read' | 'write' | 'delete';
+
+/**
+ * Everything a step's function may touch (drives its IAM role): the Okta / Kong API token, and
+ * per kind of managed secret exactly the use it makes of it - a step that only deletes a secret
+ * can never read its value.
+ */
+export type SecretAccess = 'okta-token' | 'kong-token' | `${SecretUse}:${SecretKind}`;
 
 /** What a forward step may leave behind if its run dies after it started (no undo ran). */
 export type Leftover = LeftoverKind;
@@ -54,7 +62,7 @@ const PROVISIONING = [
     name: 'ResolvePortal',
     resultKey: 'portal',
     undo: ['DeletePortalSnapshot'],
-    access: ['kong-token', 'managed-secrets'],
+    access: ['kong-token', 'write:kong-rollback', 'write:kong-baseline'],
     leaves: ['kong-rollback'],
     description:
       'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
@@ -70,7 +78,7 @@ const PROVISIONING = [
     name: 'CreateOktaApp',
     resultKey: 'oktaApp',
     undo: ['DeleteOktaApp', 'DeleteClientSecret'],
-    access: ['okta-token', 'managed-secrets'],
+    access: ['okta-token', 'write:client-secret'],
     leaves: ['okta-app', 'client-secret'],
     description: 'ensure the Web OIDC app; store its client secret in Secrets Manager',
   },
@@ -124,7 +132,7 @@ const PROVISIONING = [
     name: 'ConfigurePortal',
     resultKey: 'portalAuth',
     undo: ['RevertPortal'],
-    access: ['kong-token', 'managed-secrets'],
+    access: ['kong-token', 'read:client-secret'],
     leaves: ['kong-portal-settings'],
     description: 'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve',
   },
@@ -139,7 +147,7 @@ const PROVISIONING = [
 const UNDO = [
   {
     name: 'RevertPortal',
-    access: ['kong-token', 'managed-secrets'],
+    access: ['kong-token', 'read:kong-rollback'],
     description: 'restore the workspace config.portal* snapshot',
   },
   {
@@ -155,12 +163,12 @@ const UNDO = [
   { name: 'DeleteOktaApp', access: ['okta-token'], description: 'deactivate and delete the owned app' },
   {
     name: 'DeleteClientSecret',
-    access: ['managed-secrets'],
+    access: ['delete:client-secret'],
     description: 'delete the client secret this request stored',
   },
   {
     name: 'DeletePortalSnapshot',
-    access: ['managed-secrets'],
+    access: ['delete:kong-rollback', 'delete:kong-baseline'],
     description: 'delete the Kong snapshot this request stored',
   },
 ] as const satisfies readonly UndoMeta[];
@@ -174,7 +182,7 @@ const TEARDOWN = [
   {
     name: 'RestorePortal',
     resultKey: 'removed.RestorePortal',
-    access: ['okta-token', 'kong-token', 'managed-secrets'],
+    access: ['okta-token', 'kong-token', 'read:kong-baseline'],
     description: 'put the Kong portal settings back to the saved baseline',
   },
   {
@@ -192,7 +200,7 @@ const TEARDOWN = [
   {
     name: 'RemoveSecrets',
     resultKey: 'removed.RemoveSecrets',
-    access: ['managed-secrets'],
+    access: ['delete:client-secret', 'delete:kong-baseline', 'delete:kong-rollback'],
     description: 'delete the client secret and the Kong baseline',
   },
 ] as const satisfies readonly StepMeta[];
@@ -212,7 +220,7 @@ export const FINALIZE_STATES = {
 } as const;
 
 export const FINALIZE_HANDLERS = {
-  provisioning: { name: 'FinalizeProvisioning', access: ['managed-secrets'] },
+  provisioning: { name: 'FinalizeProvisioning', access: ['delete:kong-rollback'] },
   teardown: { name: 'FinalizeTeardown', access: [] },
 } as const satisfies Record<string, { name: string; access: readonly SecretAccess[] }>;
 

@@ -14,7 +14,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../lambdas/core/errors';
-import { PRODUCT } from '../../lambdas/core/naming';
+import { PRODUCT, SECRET_KINDS } from '../../lambdas/core/naming';
 import * as catalogue from '../../lambdas/steps/catalogue';
 import {
   FINALIZE_HANDLERS,
@@ -28,6 +28,7 @@ import {
   undoSteps,
   type FlowNode,
   type SecretAccess,
+  type SecretUse,
 } from '../../lambdas/steps/catalogue';
 import { ProvisioningStack, type ProvisioningConfig } from '../../lib/stack';
 import { aslOf, taskStateNames, type AslDefinition, type AslState } from '../../local/workflow/asl';
@@ -622,25 +623,65 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('lets only the steps that manage secrets create, change or delete them, and never the token secrets', () => {
-    // Intent: client secrets and snapshots are written by the steps that own them; API tokens are read-only.
+  it('gives each step exactly the use of each kind of managed secret its catalogue entry names', () => {
+    // Intent (least privilege): reading, writing and deleting are granted per step and per kind of
+    // secret (client secret, Kong baseline, Kong rollback point) - nothing else, in any workspace.
+    const probes: Record<SecretUse, string[]> = {
+      read: ['secretsmanager:GetSecretValue'],
+      write: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+      delete: ['secretsmanager:DeleteSecret'],
+    };
     for (const fn of functions) {
-      const manages = accessOf(fn.handler).includes('managed-secrets');
       const statements = roleStatements(resources, fn.roleId);
-      const writesAnything = statements.some((s) =>
-        s.actions.some((a) => SECRET_WRITES.some((w) => wildcardMatches(a, w, true))),
-      );
+      for (const kind of SECRET_KINDS) {
+        const arn = secretArn(`${PRODUCT}/test/team-a/${kind}`);
+        for (const use of ['read', 'write', 'delete'] as const) {
+          const expected = accessOf(fn.handler).includes(`${use}:${kind}`);
+          for (const action of probes[use])
+            expect({ fn: fn.handler, kind, action, allowed: allows(statements, action, arn) }).toEqual({
+              fn: fn.handler,
+              kind,
+              action,
+              allowed: expected,
+            });
+        }
+      }
+      // And never a secret of another environment.
+      const elsewhere = secretArn(`${PRODUCT}/prod/team-a/client-secret`);
       expect({
         fn: fn.handler,
-        writesAnything,
-        writesManaged: SECRET_WRITES.map((action) => allows(statements, action, managedArn)),
+        other: allows(statements, 'secretsmanager:GetSecretValue', elsewhere),
       }).toEqual({
         fn: fn.handler,
-        writesAnything: manages,
-        writesManaged: SECRET_WRITES.map(() => manages),
+        other: false,
       });
     }
     expect(tokenAccessFindings(resources, CONFIG)).toEqual([]);
+  });
+
+  it('lets no step that only deletes or writes secrets read one', () => {
+    // Intent: the undo and clean-up steps that delete secrets cannot read any workspace's client secret.
+    const readers = functions.filter((fn) =>
+      SECRET_KINDS.some((kind) =>
+        allows(
+          roleStatements(resources, fn.roleId),
+          'secretsmanager:GetSecretValue',
+          secretArn(`${PRODUCT}/test/w/${kind}`),
+        ),
+      ),
+    );
+    expect(readers.map((f) => f.handler).sort()).toEqual([
+      'ConfigurePortal',
+      'RestorePortal',
+      'RevertPortal',
+    ]);
+    for (const name of [
+      'DeleteClientSecret',
+      'DeletePortalSnapshot',
+      'RemoveSecrets',
+      'FinalizeProvisioning',
+    ])
+      expect(functions.some((f) => f.handler === name)).toBe(true);
   });
 
   it('grants the step functions and the state machine nothing outside the policies in this template', () => {
@@ -675,7 +716,7 @@ describe('IAM least privilege', () => {
   });
 
   // The default cdk.json token names must sit outside `kong-portal-provisioner/`, the prefix every
-  // managed-secrets step may read, write and delete.
+  // secret-keeping steps reach.
   it('keeps the API tokens out of reach of other steps with the default cdk.json secret names', () => {
     // Intent: the deployable default configuration is as least-privilege as the one above.
     const context = (
