@@ -560,7 +560,6 @@ describe('IAM least privilege', () => {
   const functions = stepFunctions(resources);
   const oktaArn = secretArn(CONFIG.oktaTokenSecretName);
   const kongArn = secretArn(CONFIG.kongTokenSecretName);
-  const managedArn = secretArn(`${PRODUCT}/test/team-a/client-secret`);
 
   it('never grants a Secrets Manager action on every resource', () => {
     // Intent: no role can read or change secrets it was not meant to, whatever they are named.
