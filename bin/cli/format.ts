@@ -49,6 +49,7 @@ export interface PlanView {
     after?: Record<string, unknown>;
   };
   secrets?: PlanItemView[];
+  warnings?: string[];
 }
 
 export interface RunView {
@@ -67,6 +68,7 @@ export interface RunView {
   plan?: PlanView;
   error?: { name?: string; message?: string };
   leftovers?: string[];
+  warnings?: string[];
 }
 
 export interface AcceptedView {
@@ -362,6 +364,11 @@ function statusLine(run: RunView): string {
   return `${label}${took === undefined ? '' : ` after ${formatDuration(took)}`}`;
 }
 
+/** Security-relevant changes to an existing portal: shown, never buried. */
+export function formatWarnings(warnings: readonly string[] | undefined): string[] {
+  return (warnings ?? []).map((w) => `! Warning: ${w}`);
+}
+
 /** The end of a --wait: the outcome and what to use next (steps were already printed live). */
 export function formatOutcome(run: RunView): string[] {
   const lines = ['', `${heading(run)}: ${statusLine(run)}`];
@@ -370,6 +377,7 @@ export function formatOutcome(run: RunView): string[] {
   if (run.status === 'FAILED' && !run.dryRun)
     lines.push('  Everything this request created was removed again.');
   lines.push(...formatOutputs(run.outputs));
+  lines.push(...formatWarnings(run.warnings));
   if (run.plan) lines.push('', ...formatPlan(run.plan));
   lines.push(...formatLeftovers(run.leftovers));
   return lines;
@@ -408,6 +416,7 @@ export function formatRun(run: RunView): string[] {
   }
   const outputs = formatOutputs(run.outputs);
   if (outputs.length) lines.push('Outputs', ...outputs);
+  lines.push(...formatWarnings(run.warnings));
   if (run.plan) lines.push(...formatPlan(run.plan));
   lines.push(...formatLeftovers(run.leftovers));
   return lines;
@@ -486,6 +495,7 @@ export function formatPlan(plan: PlanView): string[] {
     lines.push('    settings (- before, + after):', ...diffLines(kong.before, kong.after, '      '));
   }
   if (plan.secrets?.length) lines.push('Secrets Manager', ...plan.secrets.map(planItem));
+  lines.push(...formatWarnings(plan.warnings));
   const conflicts = [...(plan.okta ?? []), ...(plan.secrets ?? [])].filter((i) => i.action === 'conflict');
   if (conflicts.length) {
     lines.push(

@@ -21,6 +21,8 @@ export interface PlanInput {
   /** The workspace's current portal settings, secrets already masked. */
   currentSettings: Record<string, unknown>;
   secretNames: string[];
+  /** Security-relevant changes to the portal as found. */
+  warnings?: readonly string[];
 }
 
 export interface PlanItem {
@@ -40,6 +42,7 @@ export interface Plan {
     after: Record<string, unknown>;
   };
   secrets: PlanItem[];
+  warnings?: string[];
 }
 
 function existingAction(found: { managedByProvisioner: boolean } | undefined): Action {
@@ -115,5 +118,6 @@ export function buildPlan(input: PlanInput): Plan {
       after,
     },
     secrets: input.secretNames.map((s): PlanItem => ({ action: 'create', what: `secret '${s}'` })),
+    ...(input.warnings?.length ? { warnings: [...input.warnings] } : {}),
   };
 }

@@ -94,6 +94,10 @@ const workspace = z
     /^[A-Za-z0-9._~-]+$/,
     "may contain only letters, digits and '.', '-', '_', '~' (Kong's workspace name rule, ASCII only)",
   )
+  .refine(
+    (name) => name !== '.' && name !== '..',
+    "must not be '.' or '..' (a URL path would read it as this or the parent directory)",
+  )
   .refine((name) => !RESERVED_WORKSPACE_NAMES.has(name), 'is a name Kong reserves for its own entities');
 
 const environment = z

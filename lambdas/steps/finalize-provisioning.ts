@@ -35,6 +35,8 @@ export interface SucceededOutput {
   redirectUri: string;
   clientSecretArn: string;
   created: Record<string, boolean>;
+  /** Security-relevant changes made to the portal as found. */
+  warnings?: string[];
 }
 
 export interface FailedOutput {
@@ -89,6 +91,7 @@ function planned(state: WorkflowState): PlannedOutput {
     existing: inputs.existing,
     currentSettings: portal.currentSettingsMasked ?? {},
     secretNames: [clientSecretName(state), baselineSnapshotName(state)],
+    warnings: portal.warnings,
   });
   return { status: 'PLANNED', requestId: state.requestId, plan };
 }
@@ -117,6 +120,7 @@ function succeeded(state: WorkflowState): SucceededOutput {
       policyRule: r.authorization?.policyRule?.created ?? false,
       groupAssignments: (r.groupAssignments?.assignments ?? []).some((a) => a.created),
     },
+    ...(portal.warnings?.length ? { warnings: portal.warnings } : {}),
   };
 }
 
@@ -162,8 +166,8 @@ export async function finalizeProvisioning(
   }
   const output = succeeded(state);
   logger.info('provisioning succeeded', { requestId: state.requestId, workspace: state.request.workspace });
-  const { status, ...outputs } = output;
-  await recordOutcome(state, { status, outputs }, ctx);
+  const { status, warnings, ...outputs } = output;
+  await recordOutcome(state, { status, outputs, ...(warnings ? { warnings } : {}) }, ctx);
   // Recorded: this run will not roll back any more, so its rollback point can go.
   const rollbackArn = state.resources.portal?.snapshotArn;
   if (rollbackArn) await ctx.secrets.deleteOwned(rollbackArn, ownerOf(state));

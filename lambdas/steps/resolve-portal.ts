@@ -6,6 +6,7 @@
  */
 import { derivePortalUrls } from '../core/portal-urls';
 import { maskedSettings } from '../core/settings-mask';
+import { weakeningsOf } from '../core/weakenings';
 import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
 import { baselineSnapshotName, ownerOf, rollbackSnapshotName } from './scope';
@@ -18,7 +19,12 @@ export async function resolvePortal(
   const { workspace, dryRun } = state.request;
   const env = await kong.readPortalEnvironment(workspace);
   const urls = derivePortalUrls(workspace, env.configuration);
-  const resource: PortalResource = { workspaceId: env.workspaceId, urls };
+  const warnings = weakeningsOf(env.settings, state.request);
+  const resource: PortalResource = {
+    workspaceId: env.workspaceId,
+    urls,
+    ...(warnings.length ? { warnings } : {}),
+  };
   // Only a plan shows the settings as found, and never with a secret in them.
   if (dryRun) return { ...resource, currentSettingsMasked: maskedSettings(env.settings) };
   const snapshot = JSON.stringify(env.settings);

@@ -15,6 +15,8 @@ export interface PortalResource {
   snapshotCreated?: boolean;
   /** Only the baseline this run wrote (if it was the first to touch the workspace) goes with its undo. */
   baselineCreated?: boolean;
+  /** Security-relevant changes this run makes to the portal as found (ssl_verify off, auto-approve on). */
+  warnings?: string[];
   /** Dry runs only: the settings as found, masked by allow-list, for the plan's diff. */
   currentSettingsMasked?: Record<string, unknown>;
 }

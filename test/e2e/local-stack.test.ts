@@ -155,6 +155,24 @@ describe('the service over HTTP', () => {
   });
 });
 
+describe('weakening an existing portal', () => {
+  it('records ssl_verify off and auto-approve on in the status of the request that did it', async () => {
+    kong().control.addWorkspace('team-s', { portal: false });
+    const body = { workspace: 'team-s', oktaGroups: ['Everyone'] };
+    expect((await finished(String((await post(body)).body.id))).status).toBe('SUCCEEDED');
+    const weaker = await finished(
+      String((await post({ ...body, sslVerify: false, autoApprove: true })).body.id),
+    );
+    expect(weaker).toMatchObject({
+      status: 'SUCCEEDED',
+      warnings: [
+        expect.stringMatching(/^ssl_verify turned off for the existing portal/),
+        expect.stringMatching(/^auto-approve turned on/),
+      ],
+    });
+  });
+});
+
 describe('concurrency', () => {
   it('20 identical concurrent requests start one execution and make one set of resources', async () => {
     kong().control.addWorkspace('team-c', { portal: false });

@@ -461,6 +461,15 @@ describe('outcome, status and plan views', () => {
     });
   });
 
+  it('shows what weakens an existing portal, in the status view and in a plan', () => {
+    const warning =
+      'ssl_verify turned off for the existing portal: Kong will not verify the TLS certificate of the issuer';
+    const run: RunView = { id: 'req-w', status: 'SUCCEEDED', warnings: [warning] };
+    expect(formatRun(run)).toContain(`! Warning: ${warning}`);
+    expect(formatOutcome(run)).toContain(`! Warning: ${warning}`);
+    expect(formatPlan({ warnings: [warning] })).toContain(`! Warning: ${warning}`);
+  });
+
   it('formats durations', () => {
     expect(formatDuration(230)).toBe('0.2 s');
     expect(formatDuration(65_000)).toBe('1 min 05 s');

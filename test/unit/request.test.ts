@@ -1,6 +1,10 @@
 // Intent: a request is either fully valid (with the documented defaults filled in) or refused
 // with every offending field named, before anything touches Okta or Kong.
-import { assertServedEnvironment, parseProvisioningRequest } from '../../lambdas/core/request';
+import {
+  assertServedEnvironment,
+  parseProvisioningRequest,
+  parseTeardownRequest,
+} from '../../lambdas/core/request';
 import { ValidationError } from '../../lambdas/core/errors';
 
 const minimal = {
@@ -55,6 +59,22 @@ describe('provisioning request', () => {
     if (ok) expect(parseProvisioningRequest({ ...minimal, workspace }).workspace).toBe(workspace);
     else expect(issuesFor({ ...minimal, workspace }).map((i) => i.field)).toEqual(['workspace']);
   });
+
+  it.each(['.', '..'])(
+    'refuses the workspace name %j: in a URL path it means this or the parent directory',
+    (workspace) => {
+      // Intent (safety): '/workspaces/..' would PATCH '/' - the request must be refused before anything runs.
+      expect(issuesFor({ ...minimal, workspace })).toEqual([
+        {
+          field: 'workspace',
+          reason: "must not be '.' or '..' (a URL path would read it as this or the parent directory)",
+        },
+      ]);
+      expect(() => parseTeardownRequest({ workspace, environment: 'dev', requestedBy: 'x' })).toThrow(
+        /workspace: must not be/,
+      );
+    },
+  );
 
   it('explains why a reserved workspace name is refused', () => {
     expect(issuesFor({ ...minimal, workspace: 'routes' })).toEqual([

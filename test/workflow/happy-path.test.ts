@@ -194,3 +194,22 @@ it('an unknown Okta group fails before anything is created', async () => {
   expect(h.okta.state.apps()).toEqual([]);
   expect(secretNames()).toEqual([]);
 });
+
+it('a re-provisioning that weakens an existing portal says so in the plan and in its outcome', async () => {
+  // Intent (safety): turning ssl_verify off or auto-approve on for a live portal is recorded, not
+  // only logged: the plan shows it before, the outcome (and so the request record) after.
+  expect((await h.run(provisioningInput())).status).toBe('SUCCEEDED');
+  const weaker = { sslVerify: false, autoApprove: true };
+  const plan = await h.run(provisioningInput({ ...weaker, dryRun: true }));
+  const expected = [
+    expect.stringMatching(/^ssl_verify turned off/),
+    expect.stringMatching(/^auto-approve turned on/),
+  ];
+  expect((plan.output as { plan: { warnings?: string[] } }).plan.warnings).toEqual(expected);
+  const run = await h.run(provisioningInput(weaker));
+  expect(run.status).toBe('SUCCEEDED');
+  expect((run.output as { warnings?: string[] }).warnings).toEqual(expected);
+  // Running it again changes nothing more, so it warns of nothing.
+  const again = await h.run(provisioningInput(weaker));
+  expect((again.output as { warnings?: string[] }).warnings).toBeUndefined();
+});
