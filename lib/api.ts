@@ -25,6 +25,12 @@ export interface ProvisioningApiProps {
 }
 
 const API_DIR = path.join(__dirname, '../lambdas/api');
+
+/**
+ * The gateway's validation message, for a JSON string: `$util.escapeJavaScript` turns ' into \',
+ * which JSON does not allow, so it is turned back, as AWS documents for that function.
+ */
+const DETAIL = String.raw`$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\'","'")`;
 const STAGE = 'v1';
 
 /** API Gateway models are JSON Schema draft 4: generated from the same zod schema the handler uses. */
@@ -173,8 +179,7 @@ export class ProvisioningApi extends Construct {
         type,
         statusCode: '400',
         templates: {
-          'application/json':
-            '{"error":"ValidationError","message":"Invalid request: $util.escapeJavaScript($context.error.validationErrorString)","issues":[{"field":"","reason":"$util.escapeJavaScript($context.error.validationErrorString)"}]}',
+          'application/json': `{"error":"ValidationError","message":"Invalid request: ${DETAIL}","issues":[{"field":"","reason":"${DETAIL}"}]}`,
         },
       });
     }

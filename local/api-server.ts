@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiDeps } from '../lambdas/api/deps';
 import { getProvisioning } from '../lambdas/api/get-provisioning';
-import { json, type ApiResult } from '../lambdas/api/http';
+import { MAX_BODY_BYTES, json, payloadTooLarge, type ApiResult } from '../lambdas/api/http';
 import { listProvisionings } from '../lambdas/api/list-provisionings';
 import { startProvisioning } from '../lambdas/api/start-provisioning';
 import { startTeardown } from '../lambdas/api/start-teardown';
@@ -54,10 +54,27 @@ const ROUTES: Route[] = [
 
 export const LOCAL_PRINCIPAL = 'arn:aws:iam::000000000000:user/local-developer';
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * Reads at most MAX_BODY_BYTES; the rest is drained without being kept, so a huge body costs
+ * time on the wire but no memory. Undefined when the body was too large.
+ */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+}
+
+/** API Gateway hands handlers decoded path parameters; one that does not decode is passed as sent. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function proxyEvent(
@@ -70,9 +87,7 @@ function proxyEvent(
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
   const query = Object.fromEntries(url.searchParams.entries());
-  const pathParameters = Object.fromEntries(
-    route.params.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]),
-  );
+  const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decoded(match[i + 1] ?? '')]));
   return {
     httpMethod: route.method,
     path: url.pathname,
@@ -105,7 +120,9 @@ export async function startApiServer(
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
       let result: ApiResult;
-      if (url.pathname === '/' && req.method === 'GET') {
+      if (body === undefined) {
+        result = payloadTooLarge();
+      } else if (url.pathname === '/' && req.method === 'GET') {
         result = json(200, { service: 'kong-portal-provisioner', status: 'ready', ...options.ready?.() });
       } else {
         const candidates = ROUTES.map((r) => ({ route: r, match: r.pattern.exec(url.pathname) })).filter(

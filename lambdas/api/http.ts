@@ -80,9 +80,22 @@ export function jsonObjectBody(event: ApiEvent, required: boolean): Record<strin
   return body as Record<string, unknown>;
 }
 
+/** Every request this API takes is a few KB: anything near this is not one of ours. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class PayloadTooLargeError extends ProvisionerError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly retryable = false;
+}
+
+export const payloadTooLarge = (): ApiResult =>
+  json(413, { error: 'PayloadTooLarge', message: `The request body is larger than ${MAX_BODY_BYTES} bytes` });
+
 export function parseJsonBody(event: ApiEvent): unknown {
   if (!event.body) return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES)
+    throw new PayloadTooLargeError('request body too large');
   try {
     return JSON.parse(raw) as unknown;
   } catch {
@@ -99,6 +112,7 @@ export async function respond(fn: () => Promise<ApiResult>): Promise<ApiResult> 
       return json(400, { error: 'ValidationError', message: err.message, issues: err.issues });
     }
     if (err instanceof NotFoundError) return json(404, { error: 'NotFound', message: err.message });
+    if (err instanceof PayloadTooLargeError) return payloadTooLarge();
     if (err instanceof ConflictError)
       return json(409, { error: 'Conflict', message: err.message, ...err.details });
     const name = err instanceof Error ? err.name : 'Error';

@@ -334,6 +334,22 @@ describe('GET /provisionings/{id}', () => {
     expect(unknown.body.error).toBe('NotFound');
     const malformed = await call('GET', `/provisionings/${encodeURIComponent('../etc/passwd')}`);
     expect(malformed.status).toBe(404);
+    // Broken percent-encoding is a malformed id too, not a server error.
+    const undecodable = await call('GET', '/provisionings/%E0%A4%A');
+    expect(undecodable.status).toBe(404);
+  });
+
+  it('refuses a body over 1 MiB (413) without reading it all, and keeps serving', async () => {
+    const huge = JSON.stringify({
+      workspace: 'default',
+      oktaGroups: ['Everyone'],
+      requestedBy: 'x'.repeat(5 * 1024 * 1024),
+    });
+    const tooLarge = await call('POST', '/provisionings', { raw: huge });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ error: 'PayloadTooLarge' });
+    expect((await call('DELETE', '/workspaces/default/portal', { raw: huge })).status).toBe(413);
+    expect((await call('GET', '/provisionings?limit=1')).status).toBe(200);
   });
 });
 
@@ -342,6 +358,10 @@ describe('DELETE /workspaces/{workspace}/portal', () => {
     const badEnvironment = await call('DELETE', '/workspaces/default/portal?environment=Prod!');
     expect(badEnvironment.status).toBe(400);
     expect(fieldsOf(badEnvironment)).toEqual(['environment']);
+
+    const undecodable = await call('DELETE', '/workspaces/%E0%A4%A/portal');
+    expect(undecodable.status).toBe(400);
+    expect(fieldsOf(undecodable)).toEqual(['workspace']);
 
     const reserved = await call('DELETE', '/workspaces/workspaces/portal?environment=dev');
     expect(reserved.status).toBe(400);
