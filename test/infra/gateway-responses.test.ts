@@ -31,7 +31,8 @@ const templates = Object.values(resources)
 
 /** Java-style JavaScript escaping, as API Gateway's $util.escapeJavaScript does it. */
 function escapeJavaScript(text: string): string {
-  return text.replace(/[\\'"\/\b\f\n\r\t]|[\u0000-\u001f]/g, (c) => {
+  // eslint-disable-next-line no-control-regex -- the control characters are what is escaped
+  return text.replace(/[\\'"/\b\f\n\r\t]|[\u0000-\u001f]/g, (c) => {
     const named: Record<string, string> = {
       '\\': '\\\\',
       "'": "\\'",
