@@ -35,18 +35,28 @@ export async function createOktaApp(
   };
 }
 
-export function deleteOktaApp(
+/**
+ * An app the forward step recorded as adopted is not this request's to remove: nothing to read or
+ * write. Without a record (the step failed, or its answer was lost) it is looked up by name and
+ * removed only if this request's marker is on it.
+ */
+export async function deleteOktaApp(
   state: WorkflowState,
   { okta }: Pick<StepContext, 'okta'>,
 ): Promise<UndoReport> {
-  return okta.apps.remove({ id: state.resources.oktaApp?.appId, name: nameOf(state) }, ownerOf(state));
+  const app = state.resources.oktaApp;
+  if (app && !app.created) return { removed: [], leftAlone: [] };
+  return okta.apps.remove({ id: app?.appId, name: nameOf(state) }, ownerOf(state));
 }
 
 export async function deleteClientSecret(
   state: WorkflowState,
   { secrets }: Pick<StepContext, 'secrets'>,
 ): Promise<UndoReport> {
-  const arn = state.resources.oktaApp?.clientSecretArn ?? (await secrets.arnOf(clientSecretName(state)));
+  const app = state.resources.oktaApp;
+  // A secret the forward step found written by an earlier request stays (its value is that app's secret).
+  if (app && !app.secretCreated) return { removed: [], leftAlone: [] };
+  const arn = app?.clientSecretArn ?? (await secrets.arnOf(clientSecretName(state)));
   if (!arn) return { removed: [], leftAlone: [] };
   const result = await secrets.deleteOwned(arn, ownerOf(state));
   return {

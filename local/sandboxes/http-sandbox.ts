@@ -96,6 +96,8 @@ export interface SandboxControl {
   readonly contractViolations: ContractViolation[];
   /** Calls matching a method and route template, for "called once" style assertions. */
   callsTo(method: string, template: string): RecordedCall[];
+  /** Every route this sandbox serves (chaos runs pick fault targets from them). */
+  routes(): Array<{ method: string; template: string }>;
 }
 
 export interface RunningSandbox {
@@ -294,6 +296,9 @@ export async function startHttpSandbox(
     },
     calls,
     contractViolations,
+    routes() {
+      return compiled.map((r) => ({ method: r.method, template: r.template }));
+    },
     callsTo(method, template) {
       const matcher = compiled.filter((r) => r.template === template);
       return calls.filter((c) => {

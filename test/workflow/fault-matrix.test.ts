@@ -153,6 +153,26 @@ describe('failures during the rollback', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('an undo of an app this request only adopted reads nothing: Okta refusing to read it cannot leave CleanupIncomplete', async () => {
+    // Found by `npm run chaos`: a re-provisioning adopts the app of an earlier one; when it fails
+    // and Okta refuses even to read that app, the undo must not try - the app was never this run's.
+    await h.reset(PRIOR_KONG_SETTINGS);
+    expect((await h.run(provisioningInput())).status).toBe('SUCCEEDED');
+    const before = snapshot();
+    h.kong.control.inject({
+      route: '/workspaces/{workspace_id_or_name}',
+      method: 'PATCH',
+      status: 400,
+      times: 1_000,
+    });
+    h.okta.control.inject({ route: APP, method: 'GET', status: 400, times: 1_000 });
+    const execution = await h.run(provisioningInput());
+    h.kong.control.clearFaults();
+    h.okta.control.clearFaults();
+    expect(execution.error).toBe('ProvisioningFailed');
+    expect(snapshot()).toEqual(before);
+  });
+
   it('an undo that keeps failing ends in CleanupIncomplete, lists the leftover, and the other undos still run', async () => {
     const { before } = await freshRun();
     h.kong.control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', status: 400 });
