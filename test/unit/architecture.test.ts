@@ -118,3 +118,20 @@ describe('the CDK constructs (lib/)', () => {
     expect(reaches).toEqual([]);
   });
 });
+
+describe('docs/security.md', () => {
+  it('lists every function with exactly what the catalogue lets it touch', () => {
+    // Intent: the security document cannot drift from the roles the stack generates.
+    const doc = read('docs/security.md');
+    const { allHandlers } = jest.requireActual<typeof import('../../lambdas/steps/catalogue')>(
+      '../../lambdas/steps/catalogue',
+    );
+    for (const h of allHandlers()) {
+      const access = h.access.length ? h.access.map((a) => `\`${a}\``).join(', ') : '-';
+      const row = new RegExp(
+        `\\|\\s*${h.name}\\s*\\|\\s*${access.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\|`,
+      );
+      expect({ handler: h.name, listed: row.test(doc) }).toEqual({ handler: h.name, listed: true });
+    }
+  });
+});
