@@ -17,12 +17,18 @@ function setting(key: string, envVar: string, fallback?: string): string {
   return value;
 }
 
+function optionalSetting(key: string, envVar: string): Record<string, string> {
+  const value = (app.node.tryGetContext(key) as string | undefined) ?? process.env[envVar];
+  return value ? { [key]: value } : {};
+}
+
 const config: ProvisioningConfig = {
   environmentName: setting('environmentName', 'PROVISIONER_ENVIRONMENT', 'dev'),
   oktaOrgUrl: setting('oktaOrgUrl', 'OKTA_ORG_URL'),
   kongAdminUrl: setting('kongAdminUrl', 'KONG_ADMIN_URL'),
   oktaTokenSecretName: setting('oktaTokenSecretName', 'OKTA_TOKEN_SECRET_NAME'),
   kongTokenSecretName: setting('kongTokenSecretName', 'KONG_TOKEN_SECRET_NAME'),
+  ...optionalSetting('kongRbacHeader', 'KONG_RBAC_HEADER'),
 };
 
 new ProvisioningStack(app, `KongPortalProvisioner-${config.environmentName}`, {

@@ -19,6 +19,8 @@ import type { SecretAccess, SecretUse } from '../lambdas/steps/catalogue';
 export interface VendorEndpoint {
   url: string;
   tokenSecret: secretsmanager.ISecret;
+  /** Kong only: the header the Admin API reads the RBAC token from; Kong's default when absent. */
+  rbacHeader?: string;
 }
 
 export interface ProvisionerFunctionProps {
@@ -81,6 +83,7 @@ export class ProvisionerFunction extends Construct {
       const kong = required(props.kong, 'kong');
       environment.KONG_ADMIN_URL = kong.url;
       environment.KONG_TOKEN_SECRET_ARN = kong.tokenSecret.secretArn;
+      if (kong.rbacHeader) environment.KONG_RBAC_HEADER = kong.rbacHeader;
       kong.tokenSecret.grantRead(role);
     }
     const secretUses = managedSecretUses(access);

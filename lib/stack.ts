@@ -22,6 +22,8 @@ export interface ProvisioningConfig {
   /** Names of existing Secrets Manager secrets holding the Okta SSWS token and the Kong RBAC token. */
   oktaTokenSecretName: string;
   kongTokenSecretName: string;
+  /** kong.conf `rbac_auth_header`, when the Kong node renamed it (default `Kong-Admin-Token`). */
+  kongRbacHeader?: string;
 }
 
 export interface ProvisioningStackProps extends StackProps {
@@ -64,7 +66,7 @@ export class ProvisioningStack extends Stack {
           name,
           access,
           okta: { url: config.oktaOrgUrl, tokenSecret: oktaTokenSecret },
-          kong: { url: config.kongAdminUrl, tokenSecret: kongTokenSecret },
+          kong: { url: config.kongAdminUrl, tokenSecret: kongTokenSecret, rbacHeader: config.kongRbacHeader },
           managedSecretsPrefix: secretNamePrefix(config.environmentName),
           environment: { PROVISIONER_ENVIRONMENT: config.environmentName },
         }),

@@ -38,8 +38,8 @@ export interface LocalStackOptions {
   dataDir: string;
   /** A real Okta org instead of the sandbox. */
   okta?: { orgUrl: string; token: string };
-  /** A real Kong Admin API instead of the sandbox. */
-  kong?: { adminUrl: string; token: string };
+  /** A real Kong Admin API instead of the sandbox (and its kong.conf `rbac_auth_header`, if renamed). */
+  kong?: { adminUrl: string; token: string; rbacHeader?: string };
   /** Workspace lock lifetime (tests shorten it to see a stale lock expire). */
   lockTtlSeconds?: number;
   /** Replace Step Functions retry waits (ms); the real backoff when omitted. */
@@ -92,7 +92,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       (await sm.send(new CreateSecretCommand({ Name: `local/${name}`, SecretString: value }))).ARN as string;
     const stepConfig: StepConfig = {
       okta: { url: okta.orgUrl, tokenSecretArn: await tokenArn('okta-api-token', okta.token) },
-      kong: { url: kong.adminUrl, tokenSecretArn: await tokenArn('kong-admin-token', kong.token) },
+      kong: {
+        url: kong.adminUrl,
+        tokenSecretArn: await tokenArn('kong-admin-token', kong.token),
+        ...(options.kong?.rbacHeader ? { rbacHeader: options.kong.rbacHeader } : {}),
+      },
       requestsTable: TABLE,
       aws,
     };

@@ -31,7 +31,11 @@ async function main(): Promise<void> {
   const kong = realService(
     env.KONG_ADMIN_URL,
     env.KONG_ADMIN_TOKEN,
-    (adminUrl, token) => ({ adminUrl, token }),
+    (adminUrl, token) => ({
+      adminUrl,
+      token,
+      ...(env.KONG_RBAC_HEADER ? { rbacHeader: env.KONG_RBAC_HEADER } : {}),
+    }),
     'KONG_ADMIN_URL and KONG_ADMIN_TOKEN',
   );
   const dataDir = path.resolve(env.LOCAL_DATA_DIR ?? '.local');

@@ -16,7 +16,11 @@ export interface KongConfig {
   adminUrl: string;
   token: string;
   timeoutMs?: number;
+  /** kong.conf `rbac_auth_header`: the header the Admin API reads the RBAC token from. */
+  rbacHeader?: string;
 }
+
+export const DEFAULT_RBAC_HEADER = 'Kong-Admin-Token';
 
 /** The workspace `config` keys the provisioner writes; undo restores exactly these. */
 export const PORTAL_KEYS = ['portal', 'portal_auth', 'portal_auth_conf', 'portal_auto_approve'] as const;
@@ -41,12 +45,11 @@ export interface VerifyExpectation {
   clientId: string;
 }
 
-const KONG_HINTS = {
-  unauthorized:
-    'Kong rejected the RBAC token (Kong-Admin-Token); put a valid admin token in the configured secret',
+const kongHints = (rbacHeader: string) => ({
+  unauthorized: `Kong rejected the RBAC token sent in ${rbacHeader}; put a valid admin token in the configured secret, and if kong.conf sets rbac_auth_header, set KONG_RBAC_HEADER to the same name`,
   forbidden:
     "the RBAC user behind the Kong token may not do this; it needs read and update on '/workspaces/*' and read on '/<workspace>/kong'",
-};
+});
 
 interface KongErrorBody {
   message?: unknown;
@@ -93,8 +96,9 @@ export function mapKongError(
   operation: string,
   err: unknown,
   secrets: ReadonlyArray<string | undefined> = [],
+  rbacHeader = DEFAULT_RBAC_HEADER,
 ): ProvisionerError {
-  return mapAxiosError('Kong', operation, err, KONG_HINTS, secrets);
+  return mapAxiosError('Kong', operation, err, kongHints(rbacHeader), secrets);
 }
 
 function mapAxiosError(
@@ -179,8 +183,10 @@ function pickPortalSettings(config: Record<string, unknown> | undefined): Portal
 
 export class KongClient {
   private readonly http: AxiosInstance;
+  private readonly rbacHeader: string;
 
   constructor(config: KongConfig) {
+    this.rbacHeader = config.rbacHeader ?? DEFAULT_RBAC_HEADER;
     this.http = axios.create({
       baseURL: config.adminUrl.replace(/\/+$/, ''),
       timeout: config.timeoutMs ?? 10_000,
@@ -189,7 +195,7 @@ export class KongClient {
       maxRedirects: 0,
       maxContentLength: MAX_KONG_ANSWER_BYTES,
       maxBodyLength: MAX_KONG_ANSWER_BYTES,
-      headers: { 'Kong-Admin-Token': config.token, Accept: 'application/json' },
+      headers: { [this.rbacHeader]: config.token, Accept: 'application/json' },
       // Our own mapping decides what an HTTP status means.
       validateStatus: (status) => status >= 200 && status < 300,
     });
@@ -203,7 +209,7 @@ export class KongClient {
     try {
       return (await fn(this.http)).data;
     } catch (err) {
-      const mapped = mapKongError(operation, err, secrets);
+      const mapped = mapKongError(operation, err, secrets, this.rbacHeader);
       logger.warn('kong call failed', {
         operation,
         error: mapped.name,
@@ -246,7 +252,7 @@ export class KongClient {
           { field: 'workspace', reason: `Kong has no workspace named '${workspace}'` },
         ]);
       }
-      const mapped = mapKongError(operation, err);
+      const mapped = mapKongError(operation, err, [], this.rbacHeader);
       logger.warn('kong call failed', { operation, error: mapped.name });
       throw mapped;
     }
@@ -311,7 +317,7 @@ export class KongClient {
           { field: 'workspace', reason: `Kong has no workspace named '${workspace}'` },
         ]);
       }
-      const mapped = mapKongError(operation, err, secrets);
+      const mapped = mapKongError(operation, err, secrets, this.rbacHeader);
       logger.warn('kong call failed', { operation, error: mapped.name });
       throw mapped;
     }

@@ -20,13 +20,18 @@ export interface VendorAccess {
   tokenSecretArn: string;
 }
 
+/** The Kong Admin API, plus the header it reads the RBAC token from (kong.conf `rbac_auth_header`). */
+export interface KongAccess extends VendorAccess {
+  rbacHeader?: string;
+}
+
 export interface StepConfig {
   /** Which handler this function runs (one function per handler). */
   stepName?: string;
   /** The one environment a deployment serves; absent locally (any environment). */
   servedEnvironment?: string;
   okta?: VendorAccess;
-  kong?: VendorAccess;
+  kong?: KongAccess;
   /** The request log, for the Finalize handlers. */
   requestsTable?: string;
   aws?: AwsClientOptions;
@@ -65,6 +70,10 @@ const stepEnv = z.object({
   OKTA_TOKEN_SECRET_ARN: optional,
   KONG_ADMIN_URL: url.optional(),
   KONG_TOKEN_SECRET_ARN: optional,
+  KONG_RBAC_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name (letters, digits, hyphens)')
+    .optional(),
   REQUESTS_TABLE: optional,
 });
 
@@ -110,7 +119,7 @@ export function parseStepConfig(env: Env): StepConfig {
     ...(e.STEP_NAME ? { stepName: e.STEP_NAME } : {}),
     ...(e.PROVISIONER_ENVIRONMENT ? { servedEnvironment: e.PROVISIONER_ENVIRONMENT } : {}),
     ...(okta ? { okta } : {}),
-    ...(kong ? { kong } : {}),
+    ...(kong ? { kong: { ...kong, ...(e.KONG_RBAC_HEADER ? { rbacHeader: e.KONG_RBAC_HEADER } : {}) } } : {}),
     ...(e.REQUESTS_TABLE ? { requestsTable: e.REQUESTS_TABLE } : {}),
   };
 }

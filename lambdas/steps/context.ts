@@ -37,7 +37,11 @@ export async function buildStepContext(config: StepConfig): Promise<StepContext>
     ? new OktaClient({ orgUrl: config.okta.url, token: await secrets.get(config.okta.tokenSecretArn) })
     : unavailable<OktaClient>('Okta', 'OKTA_ORG_URL');
   const kong = config.kong
-    ? new KongClient({ adminUrl: config.kong.url, token: await secrets.get(config.kong.tokenSecretArn) })
+    ? new KongClient({
+        adminUrl: config.kong.url,
+        token: await secrets.get(config.kong.tokenSecretArn),
+        ...(config.kong.rbacHeader ? { rbacHeader: config.kong.rbacHeader } : {}),
+      })
     : unavailable<KongClient>('Kong', 'KONG_ADMIN_URL');
   return {
     okta,

@@ -804,3 +804,16 @@ describe('alarms', () => {
     }
   });
 });
+
+describe('a Kong with a renamed RBAC header (kong.conf rbac_auth_header)', () => {
+  it('tells exactly the functions that talk to Kong which header to send', () => {
+    const { resources: custom } = build({ ...CONFIG, kongRbacHeader: 'X-Kong-Rbac-Token' });
+    for (const fn of stepFunctions(custom)) {
+      const talksToKong = accessOf(fn.handler).includes('kong-token');
+      expect({ fn: fn.handler, header: fn.env.KONG_RBAC_HEADER }).toEqual({
+        fn: fn.handler,
+        header: talksToKong ? 'X-Kong-Rbac-Token' : undefined,
+      });
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // group assignment, authorization server, claim, policy, rule, secret, Kong portal config - a
 // second run of the same request creates and changes nothing, and a dry run writes nothing.
 import { buildPortalAuthConf } from '../../lambdas/core/portal-auth-conf';
+import { runLocally, type JsonValue } from '../../local/workflow/runner';
 import { provisioningInput, useHarness, type Harness } from './harness';
 
 const harness = useHarness();
@@ -212,4 +213,21 @@ it('a re-provisioning that weakens an existing portal says so in the plan and in
   // Running it again changes nothing more, so it warns of nothing.
   const again = await h.run(provisioningInput(weaker));
   expect((again.output as { warnings?: string[] }).warnings).toBeUndefined();
+});
+
+it('talks to a Kong whose RBAC header is not the default (rbac_auth_header)', async () => {
+  // Intent (fidelity): kong.conf may rename Kong-Admin-Token; the provisioner sends whatever the deployment says.
+  h.kong.control.setNodeConfiguration({ rbac_auth_header: 'X-Kong-Rbac-Token' });
+  const execution = await runLocally(
+    provisioningInput() as JsonValue,
+    h.ctxWith({ kongRbacHeader: 'X-Kong-Rbac-Token' }),
+    {
+      retryDelayMs: 0,
+    },
+  );
+  expect(execution.status).toBe('SUCCEEDED');
+  // The default header is refused by such a node, with a hint that names the setting.
+  const refused = await h.run(provisioningInput());
+  expect(refused.status).toBe('FAILED');
+  expect(refused.cause).toMatch(/HTTP 401.*KONG_RBAC_HEADER/);
 });

@@ -17,6 +17,8 @@ export interface Harness {
   kong: KongSandbox;
   secrets: Awaited<ReturnType<typeof startSecretsManagerEmulator>>;
   ctx: StepContext;
+  /** The same context with a Kong client configured otherwise (e.g. another RBAC header). */
+  ctxWith(kong: { kongRbacHeader?: string }): StepContext;
   /** Sleeps the steps asked for (rate-limit waits), instead of sleeping. */
   sleeps: number[];
   run(input: JsonValue): Promise<LocalExecution>;
@@ -52,6 +54,15 @@ export async function startHarness(): Promise<Harness> {
     kong,
     secrets,
     ctx,
+    ctxWith: ({ kongRbacHeader }) => ({
+      ...ctx,
+      kong: new KongClient({
+        adminUrl: kong.url,
+        token: kong.token,
+        timeoutMs: 2_000,
+        rbacHeader: kongRbacHeader,
+      }),
+    }),
     sleeps,
     run: (input) => runLocally(input, ctx, { retryDelayMs: 0 }),
     async reset(teamAConfig) {

@@ -51,8 +51,8 @@ export interface KongSandboxOptions {
 export async function startKongSandbox(options: KongSandboxOptions = {}): Promise<KongSandbox> {
   const token = options.token ?? 'kong-sandbox-admin-token';
   const store = new WorkspaceStore();
-  const rbac = new RbacTokens();
   let configuration = buildConfiguration(options.configuration);
+  const rbac = new RbacTokens(() => String(configuration.rbac_auth_header ?? 'Kong-Admin-Token'));
 
   const ctx: KongContext = { store, rbac, node: () => configuration, nodeId: newNodeId() };
   const initialise = () => {

@@ -86,6 +86,7 @@ const DEFAULTS: NodeConfiguration = {
   database: 'postgres',
   role: 'traditional',
   enforce_rbac: 'on',
+  rbac_auth_header: 'Kong-Admin-Token',
   portal_app_auth: 'kong-oauth2',
   portal_auto_approve: false,
   portal_token_exp: 21600,

@@ -1,6 +1,8 @@
 /**
- * Kong EE RBAC as the Admin API enforces it with `enforce_rbac = on`: a token in `Kong-Admin-Token`
- * identifies an RBAC user; the user's roles decide per workspace whether it may read, create, update
+ * Kong EE RBAC as the Admin API enforces it with `enforce_rbac = on`: a token in the header kong.conf
+ * `rbac_auth_header` names (default `Kong-Admin-Token`; Kong reads `ngx.req.get_headers()[rbac_auth_header]`,
+ * kong.conf reference 3.4: "Defines the name of the HTTP request header from which the Admin API will
+ * attempt to authenticate the RBAC user") identifies an RBAC user; the user's roles decide per workspace whether it may read, create, update
  * or delete. The sandbox models the two limits a provisioner meets: workspace scope and read-only.
  */
 import type { SandboxRequest, SandboxResponse } from '../http-sandbox';
@@ -31,6 +33,9 @@ const ACTIONS: Record<string, Action> = {
 export class RbacTokens {
   private readonly grants = new Map<string, RbacGrant & { user: string }>();
 
+  /** `header` reads the configured header name at request time (kong.conf can change between tests). */
+  constructor(private readonly header: () => string = () => 'Kong-Admin-Token') {}
+
   add(token: string, grant: RbacGrant = {}): void {
     this.grants.set(token, { ...grant, user: grant.user ?? `rbac-user-${this.grants.size + 1}` });
   }
@@ -40,7 +45,7 @@ export class RbacTokens {
   }
 
   private grantOf(req: SandboxRequest) {
-    const header = req.headers['kong-admin-token'];
+    const header = req.headers[this.header().toLowerCase()];
     const token = Array.isArray(header) ? header[0] : header;
     return token === undefined ? undefined : this.grants.get(token);
   }
