@@ -29,6 +29,7 @@ const config: ProvisioningConfig = {
   oktaTokenSecretName: setting('oktaTokenSecretName', 'OKTA_TOKEN_SECRET_NAME'),
   kongTokenSecretName: setting('kongTokenSecretName', 'KONG_TOKEN_SECRET_NAME'),
   ...optionalSetting('kongRbacHeader', 'KONG_RBAC_HEADER'),
+  ...optionalSetting('kongPortalSessionCookieDomain', 'KONG_PORTAL_SESSION_COOKIE_DOMAIN'),
 };
 
 new ProvisioningStack(app, `KongPortalProvisioner-${config.environmentName}`, {

@@ -21,6 +21,8 @@ export interface VendorEndpoint {
   tokenSecret: secretsmanager.ISecret;
   /** Kong only: the header the Admin API reads the RBAC token from; Kong's default when absent. */
   rbacHeader?: string;
+  /** Kong only: the portal session cookie domain when the GUI and API hosts differ; derived when absent. */
+  portalSessionCookieDomain?: string;
 }
 
 export interface ProvisionerFunctionProps {
@@ -84,6 +86,8 @@ export class ProvisionerFunction extends Construct {
       environment.KONG_ADMIN_URL = kong.url;
       environment.KONG_TOKEN_SECRET_ARN = kong.tokenSecret.secretArn;
       if (kong.rbacHeader) environment.KONG_RBAC_HEADER = kong.rbacHeader;
+      if (kong.portalSessionCookieDomain)
+        environment.KONG_PORTAL_SESSION_COOKIE_DOMAIN = kong.portalSessionCookieDomain;
       kong.tokenSecret.grantRead(role);
     }
     const secretUses = managedSecretUses(access);

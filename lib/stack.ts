@@ -24,6 +24,8 @@ export interface ProvisioningConfig {
   kongTokenSecretName: string;
   /** kong.conf `rbac_auth_header`, when the Kong node renamed it (default `Kong-Admin-Token`). */
   kongRbacHeader?: string;
+  /** Portal session cookie domain when the portal GUI and API hosts differ (default: their common parent). */
+  kongPortalSessionCookieDomain?: string;
 }
 
 export interface ProvisioningStackProps extends StackProps {
@@ -66,7 +68,12 @@ export class ProvisioningStack extends Stack {
           name,
           access,
           okta: { url: config.oktaOrgUrl, tokenSecret: oktaTokenSecret },
-          kong: { url: config.kongAdminUrl, tokenSecret: kongTokenSecret, rbacHeader: config.kongRbacHeader },
+          kong: {
+            url: config.kongAdminUrl,
+            tokenSecret: kongTokenSecret,
+            rbacHeader: config.kongRbacHeader,
+            portalSessionCookieDomain: config.kongPortalSessionCookieDomain,
+          },
           managedSecretsPrefix: secretNamePrefix(config.environmentName),
           environment: { PROVISIONER_ENVIRONMENT: config.environmentName },
         }),

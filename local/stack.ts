@@ -39,7 +39,7 @@ export interface LocalStackOptions {
   /** A real Okta org instead of the sandbox. */
   okta?: { orgUrl: string; token: string };
   /** A real Kong Admin API instead of the sandbox (and its kong.conf `rbac_auth_header`, if renamed). */
-  kong?: { adminUrl: string; token: string; rbacHeader?: string };
+  kong?: { adminUrl: string; token: string; rbacHeader?: string; portalSessionCookieDomain?: string };
   /** Workspace lock lifetime (tests shorten it to see a stale lock expire). */
   lockTtlSeconds?: number;
   /** Replace Step Functions retry waits (ms); the real backoff when omitted. */
@@ -96,6 +96,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         url: kong.adminUrl,
         tokenSecretArn: await tokenArn('kong-admin-token', kong.token),
         ...(options.kong?.rbacHeader ? { rbacHeader: options.kong.rbacHeader } : {}),
+        ...(options.kong?.portalSessionCookieDomain
+          ? { portalSessionCookieDomain: options.kong.portalSessionCookieDomain }
+          : {}),
       },
       requestsTable: TABLE,
       aws,

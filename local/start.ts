@@ -35,6 +35,9 @@ async function main(): Promise<void> {
       adminUrl,
       token,
       ...(env.KONG_RBAC_HEADER ? { rbacHeader: env.KONG_RBAC_HEADER } : {}),
+      ...(env.KONG_PORTAL_SESSION_COOKIE_DOMAIN
+        ? { portalSessionCookieDomain: env.KONG_PORTAL_SESSION_COOKIE_DOMAIN }
+        : {}),
     }),
     'KONG_ADMIN_URL and KONG_ADMIN_TOKEN',
   );

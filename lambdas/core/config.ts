@@ -23,6 +23,8 @@ export interface VendorAccess {
 /** The Kong Admin API, plus the header it reads the RBAC token from (kong.conf `rbac_auth_header`). */
 export interface KongAccess extends VendorAccess {
   rbacHeader?: string;
+  /** A session cookie domain chosen by the operator when the portal GUI and API hosts differ. */
+  portalSessionCookieDomain?: string;
 }
 
 export interface StepConfig {
@@ -74,6 +76,10 @@ const stepEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name (letters, digits, hyphens)')
     .optional(),
+  KONG_PORTAL_SESSION_COOKIE_DOMAIN: z
+    .string()
+    .regex(/^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name such as .example.com')
+    .optional(),
   REQUESTS_TABLE: optional,
 });
 
@@ -119,7 +125,17 @@ export function parseStepConfig(env: Env): StepConfig {
     ...(e.STEP_NAME ? { stepName: e.STEP_NAME } : {}),
     ...(e.PROVISIONER_ENVIRONMENT ? { servedEnvironment: e.PROVISIONER_ENVIRONMENT } : {}),
     ...(okta ? { okta } : {}),
-    ...(kong ? { kong: { ...kong, ...(e.KONG_RBAC_HEADER ? { rbacHeader: e.KONG_RBAC_HEADER } : {}) } } : {}),
+    ...(kong
+      ? {
+          kong: {
+            ...kong,
+            ...(e.KONG_RBAC_HEADER ? { rbacHeader: e.KONG_RBAC_HEADER } : {}),
+            ...(e.KONG_PORTAL_SESSION_COOKIE_DOMAIN
+              ? { portalSessionCookieDomain: e.KONG_PORTAL_SESSION_COOKIE_DOMAIN }
+              : {}),
+          },
+        }
+      : {}),
     ...(e.REQUESTS_TABLE ? { requestsTable: e.REQUESTS_TABLE } : {}),
   };
 }

@@ -8,7 +8,7 @@ export interface PortalAuthConfInput {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  urls: Pick<PortalUrls, 'portalGuiUrl' | 'redirectUri'>;
+  urls: Pick<PortalUrls, 'portalGuiUrl' | 'redirectUri' | 'sessionCookieDomain'>;
   claimName: string;
   scopes: readonly string[];
   sslVerify: boolean;
@@ -31,6 +31,8 @@ export interface PortalAuthConf {
   logout_query_arg: string;
   leeway: number;
   ssl_verify: boolean;
+  /** Only when the portal GUI and API hosts differ (Kong's Dev Portal OIDC docs require it then). */
+  session_cookie_domain?: string;
 }
 
 export function discoveryUrl(issuer: string): string {
@@ -56,6 +58,7 @@ export function buildPortalAuthConf(input: PortalAuthConfInput): PortalAuthConf 
     logout_query_arg: 'logout',
     leeway: 1000,
     ssl_verify: input.sslVerify,
+    ...(input.urls.sessionCookieDomain ? { session_cookie_domain: input.urls.sessionCookieDomain } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { OktaClient } from '../clients/okta';
 import { RequestStore } from '../clients/requests';
 import { SecretStore } from '../clients/secrets';
 import type { StepConfig } from '../core/config';
+import type { PortalUrlOptions } from '../core/portal-urls';
 import { PermanentError, RateLimitedError } from '../core/errors';
 
 export interface StepContext {
@@ -19,6 +20,8 @@ export interface StepContext {
   requests?: RequestStore;
   /** The one environment a deployment serves; absent locally (any environment). */
   servedEnvironment?: string;
+  /** How the portal's URLs are derived beyond what Kong reports (an operator-chosen cookie domain). */
+  portalUrls?: PortalUrlOptions;
   /** Waits before a rate-limited call is handed back for retry; replaceable in tests. */
   sleep(ms: number): Promise<void>;
   /** Milliseconds this invocation may still run (Lambda context), when known. */
@@ -56,6 +59,9 @@ export async function buildStepContext(config: StepConfig): Promise<StepContext>
         }
       : {}),
     ...(config.servedEnvironment ? { servedEnvironment: config.servedEnvironment } : {}),
+    ...(config.kong?.portalSessionCookieDomain
+      ? { portalUrls: { sessionCookieDomain: config.kong.portalSessionCookieDomain } }
+      : {}),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

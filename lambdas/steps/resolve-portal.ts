@@ -14,11 +14,11 @@ import type { PortalResource, WorkflowState } from './state';
 
 export async function resolvePortal(
   state: WorkflowState,
-  { kong, secrets }: Pick<StepContext, 'kong' | 'secrets'>,
+  { kong, secrets, portalUrls }: Pick<StepContext, 'kong' | 'secrets' | 'portalUrls'>,
 ): Promise<PortalResource> {
   const { workspace, dryRun } = state.request;
   const env = await kong.readPortalEnvironment(workspace);
-  const urls = derivePortalUrls(workspace, env.configuration);
+  const urls = derivePortalUrls(workspace, env.configuration, portalUrls);
   const warnings = weakeningsOf(env.settings, state.request);
   const resource: PortalResource = {
     workspaceId: env.workspaceId,

@@ -93,6 +93,81 @@ describe('derivePortalUrls', () => {
     expect(urls.redirectUri).toBe(`${urls.portalApiBase}/team-a/auth`);
   });
 
+  it.each<[string, KongPortalConfiguration, string | undefined]>([
+    [
+      'one host for both',
+      { portal_gui_host: 'portal.example.com', portal_api_listeners: listeners },
+      undefined,
+    ],
+    [
+      'API on a subdomain of the GUI host',
+      { portal_gui_host: 'portal.example.com', portal_api_url: 'https://api.portal.example.com' },
+      '.portal.example.com',
+    ],
+    [
+      'subdomain GUI and a separate API host',
+      {
+        portal_gui_host: 'portal.example.com',
+        portal_gui_use_subdomains: true,
+        portal_api_url: 'https://portal-api.example.com:8447',
+      },
+      '.example.com',
+    ],
+    [
+      'subdomain mode without portal_api_url: the API is on the same <ws>.<host>',
+      {
+        portal_gui_host: 'portal.example.com',
+        portal_gui_use_subdomains: true,
+        portal_api_listeners: listeners,
+      },
+      undefined,
+    ],
+  ])(
+    'shares the session cookie across the GUI and API hosts only when they differ: %s',
+    (_case, config, domain) => {
+      expect(derivePortalUrls('team-a', config).sessionCookieDomain).toBe(domain);
+    },
+  );
+
+  it('derives what the browser calls in subdomain mode without portal_api_url: <ws>.<host>, lowercase', () => {
+    const urls = derivePortalUrls('Team-A', {
+      portal_gui_protocol: 'https',
+      portal_gui_host: 'Portal.Example.com:8446',
+      portal_gui_use_subdomains: true,
+      portal_api_listeners: listeners,
+    });
+    expect(urls).toMatchObject({
+      portalGuiUrl: 'https://Team-A.Portal.Example.com:8446',
+      redirectUri: 'https://team-a.portal.example.com:8447/Team-A/auth',
+    });
+  });
+
+  it.each(['team~a', 'team_a'])(
+    'refuses subdomain mode for workspace %j, which is no host name: set portal_api_url',
+    (ws) => {
+      expect(() =>
+        derivePortalUrls(ws, {
+          portal_gui_host: 'portal.example.com',
+          portal_gui_use_subdomains: true,
+          portal_api_listeners: listeners,
+        }),
+      ).toThrow(/not a host name a browser can use: set portal_api_url/);
+    },
+  );
+
+  it('takes an operator-chosen cookie domain only if it covers both hosts', () => {
+    const config = {
+      portal_gui_host: 'portal.example.com',
+      portal_api_url: 'https://api.portal.example.com',
+    };
+    expect(derivePortalUrls('w', config, { sessionCookieDomain: '.example.com' }).sessionCookieDomain).toBe(
+      '.example.com',
+    );
+    expect(() => derivePortalUrls('w', config, { sessionCookieDomain: '.other.com' })).toThrow(
+      /does not cover both/,
+    );
+  });
+
   it('refuses to guess when an https GUI has no ssl API listener', () => {
     expect(() =>
       derivePortalUrls('team-a', {

@@ -6,6 +6,7 @@ import { kongContract } from '../../contracts/validator';
 import { startHttpSandbox, type SandboxControl, type SandboxFlavour } from '../http-sandbox';
 import { contractViolation, plainError, rateLimited } from './errors';
 import { buildConfiguration, newNodeId, type NodeConfiguration } from './node-info';
+import { signInProblems } from './portal-sign-in';
 import { RbacTokens, type RbacGrant } from './rbac';
 import { authenticate, kongRoutes, type KongContext } from './routes';
 import { newWorkspace, WorkspaceStore, type Workspace, type WorkspaceConfig } from './workspaces';
@@ -37,6 +38,8 @@ export interface KongSandbox {
     workspace(name: string): Workspace | undefined;
     workspaces(): Workspace[];
     nodeConfiguration(): Record<string, unknown>;
+    /** Why a developer could not sign in to this workspace's portal as configured now (none: it works). */
+    signInProblems(workspace: string): string[];
   };
   close(): Promise<void>;
 }
@@ -107,6 +110,8 @@ export async function startKongSandbox(options: KongSandboxOptions = {}): Promis
       },
       workspaces: () => structuredClone(store.list()),
       nodeConfiguration: () => structuredClone(configuration),
+      signInProblems: (name) =>
+        signInProblems(configuration, name, store.find(name)?.config.portal_auth_conf),
     },
     close: () => sandbox.close(),
   };
