@@ -56,26 +56,25 @@ export const RESERVED_WORKSPACE_NAMES = new Set([
   'workspace_entity_counters',
 ]);
 
-/** Claims Okta reserves for itself; a custom claim with one of these names is refused. */
-const RESERVED_CLAIM_NAMES = new Set([
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'iat',
-  'nbf',
-  'jti',
-  'auth_time',
-  'amr',
-  'idp',
-  'nonce',
-  'at_hash',
-  'c_hash',
-  'cid',
-  'uid',
-  'scp',
-  'ver',
-]);
+/**
+ * Names Okta refuses for a custom ID-token claim (the provisioner's claim is one), so a request
+ * that would fail at CreateClaim - after the app and the server exist - is refused up front.
+ * Okta support, "OIDC Bearer Tokens: List of Reserved Claims": the ID-token table and the
+ * both-tokens table verbatim; `exp` and `iat`, set in every token; and the scope-dependent
+ * standard claims (OpenID Connect Core 5.4) the article says "can not be used as well". Names
+ * reserved only in access tokens (`groups`, `acr`, ...) are allowed here.
+ */
+export const RESERVED_ID_TOKEN_CLAIMS: ReadonlySet<string> = new Set(
+  (
+    'iss jti token_type ver exp iat ' +
+    'active aid aud app_id app_type at_hash auth_time client_id client_ip client_req_id client_type ' +
+    'client_user_agent cnf c_hash device_compliance device_id device_known device_managed device_name ' +
+    'device_trust did dst group hotk idp idp_iss mac_key may_act nonce oid okta_emailVerified ' +
+    'okta_lastUpdated orig permissions purpose pwd_exp_days pwd_exp_time rid role scope scopes sid sub term ' +
+    'user_ip name family_name given_name middle_name nickname preferred_username profile picture website ' +
+    'gender birthdate zoneinfo locale updated_at email email_verified address phone_number phone_number_verified'
+  ).split(' '),
+);
 
 export const OKTA_LIMITS = {
   accessTokenMinutes: { min: 5, max: 1440 },
@@ -123,7 +122,7 @@ const claimName = z
     /^[A-Za-z0-9_.:-]{1,100}$/,
     "may contain only letters, digits and '.', '_', ':', '-' (1-100 characters)",
   )
-  .refine((name) => !RESERVED_CLAIM_NAMES.has(name), 'is a claim name Okta reserves');
+  .refine((name) => !RESERVED_ID_TOKEN_CLAIMS.has(name), 'is a claim name Okta reserves for ID tokens');
 
 const minutes = (limits: { min: number; max: number }, what: string) =>
   z

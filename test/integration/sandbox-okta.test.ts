@@ -1,5 +1,6 @@
 // Intent: the Okta sandbox answers plain HTTP the way a fresh Okta org does for the provisioner's calls,
 // checks every body against Okta's OpenAPI document, and injects the faults the workflow must survive.
+import { RESERVED_ID_TOKEN_CLAIMS } from '../../lambdas/core/request';
 import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 
 let sandbox: OktaSandbox;
@@ -415,6 +416,39 @@ describe('authorization servers, claims, policies and rules', () => {
       value: 'user.workEmail',
     });
     expect(claim.body.errorSummary).toBe('Api validation failed: value');
+  });
+});
+
+describe('reserved claim names (Okta support: OIDC Bearer Tokens: List of Reserved Claims)', () => {
+  const claim = (id: string, name: string, claimType: 'IDENTITY' | 'RESOURCE') =>
+    call('POST', `${SERVERS}/${id}/claims`, {
+      name,
+      claimType,
+      valueType: 'EXPRESSION',
+      value: 'user.login',
+    });
+
+  it('refuses, for an ID-token claim, exactly the names the request check refuses', async () => {
+    // The request check (core) and the Okta model (sandbox) keep their own copy of Okta's list: they must agree.
+    const { body: server } = await call('POST', SERVERS, { name: 'claims', audiences: ['api://claims'] });
+    const id = String(server.id);
+    for (const name of RESERVED_ID_TOKEN_CLAIMS) {
+      const res = await claim(id, name, 'IDENTITY');
+      expect({ name, status: res.status, summary: res.body.errorSummary }).toEqual({
+        name,
+        status: 400,
+        summary: 'Api validation failed: name',
+      });
+    }
+  });
+
+  it('reserves groups, acr and username in access tokens only', async () => {
+    const { body: server } = await call('POST', SERVERS, { name: 'claims', audiences: ['api://claims'] });
+    const id = String(server.id);
+    for (const name of ['groups', 'acr', 'username']) {
+      expect((await claim(id, name, 'RESOURCE')).status).toBe(400);
+      expect((await claim(id, name, 'IDENTITY')).status).toBe(201);
+    }
   });
 });
 

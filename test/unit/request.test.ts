@@ -141,7 +141,7 @@ describe('provisioning request', () => {
       { field: 'scopes', reason: "must include 'openid'" },
     ]);
     expect(issuesFor({ ...minimal, claimName: 'sub' })).toEqual([
-      { field: 'claimName', reason: 'is a claim name Okta reserves' },
+      { field: 'claimName', reason: 'is a claim name Okta reserves for ID tokens' },
     ]);
   });
 

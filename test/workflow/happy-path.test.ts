@@ -231,3 +231,28 @@ it('talks to a Kong whose RBAC header is not the default (rbac_auth_header)', as
   expect(refused.status).toBe('FAILED');
   expect(refused.cause).toMatch(/HTTP 401.*KONG_RBAC_HEADER/);
 });
+
+describe('claim names Okta reserves for ID tokens', () => {
+  // Intent (fidelity): a reserved name is refused before anything is made, against Okta's own
+  // list for custom authorization servers - and a name that is only reserved in access tokens
+  // (a custom `groups` claim is common) is not.
+  it.each(['sid', 'client_id', 'scope', 'email_verified', 'cnf'])(
+    'refuses %s up front, calling Okta for nothing',
+    async (claimName) => {
+      const execution = await h.run(provisioningInput({ claimName }));
+      expect(execution.status).toBe('FAILED');
+      expect(execution.cause).toMatch(/claimName: is a claim name Okta reserves for ID tokens/);
+      expect(h.okta.control.calls).toEqual([]);
+    },
+  );
+
+  it.each(['groups', 'acr'])(
+    'accepts %s, reserved only in access tokens, for the ID-token claim',
+    async (claimName) => {
+      const execution = await h.run(provisioningInput({ claimName }));
+      expect(execution.status).toBe('SUCCEEDED');
+      const server = h.okta.state.authServers()[0];
+      expect(h.okta.state.claims(server!.id).map((c) => c.name)).toEqual([claimName]);
+    },
+  );
+});

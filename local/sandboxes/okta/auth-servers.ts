@@ -149,9 +149,27 @@ const POLICY = `${SERVER}/policies/{policyId}`;
 /** Every custom server starts with these scopes; the sandbox does not model custom scopes. */
 const SYSTEM_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'];
 /** Claim names Okta owns in its tokens. */
-const RESERVED_CLAIMS = new Set(
-  'iss sub aud exp iat nbf jti auth_time nonce at_hash c_hash acr amr idp cid uid scp ver sid'.split(' '),
-);
+/**
+ * Names a custom authorization server refuses for a custom claim, per token type. Okta support,
+ * "OIDC Bearer Tokens: List of Reserved Claims" (support.okta.com/help/s/article/list-of-reserved-claim-names):
+ * the access-token, ID-token and both-token tables verbatim; plus `exp` and `iat`, which Okta sets
+ * in every token, and, for ID tokens, the scope-dependent standard claims the article says "can not
+ * be used as well" (OpenID Connect Core 5.4: profile, email, address, phone).
+ */
+const RESERVED_IN_BOTH = 'iss jti token_type ver exp iat';
+const RESERVED_CLAIMS: Record<'RESOURCE' | 'IDENTITY', ReadonlySet<string>> = {
+  RESOURCE: new Set(`${RESERVED_IN_BOTH} acr amr as_uri cid groups rpt rsi uid username`.split(' ')),
+  IDENTITY: new Set(
+    (
+      `${RESERVED_IN_BOTH} active aid aud app_id app_type at_hash auth_time client_id client_ip client_req_id ` +
+      'client_type client_user_agent cnf c_hash device_compliance device_id device_known device_managed ' +
+      'device_name device_trust did dst group hotk idp idp_iss mac_key may_act nonce oid okta_emailVerified ' +
+      'okta_lastUpdated orig permissions purpose pwd_exp_days pwd_exp_time rid role scope scopes sid sub term ' +
+      'user_ip name family_name given_name middle_name nickname preferred_username profile picture website ' +
+      'gender birthdate zoneinfo locale updated_at email email_verified address phone_number phone_number_verified'
+    ).split(' '),
+  ),
+};
 /** Grant types an access-policy rule may name (refresh_token is implied by the original grant). */
 const RULE_GRANTS = new Set([
   'authorization_code',
@@ -520,8 +538,9 @@ export class AuthServers {
 
   private parseClaim(serverId: string, body: unknown, selfId?: string): Omit<ClaimRecord, 'id'> {
     const name = requiredString(body, 'name');
-    if (RESERVED_CLAIMS.has(name)) fail('name', `'${name}' is a reserved claim name.`);
     const claimType = requiredString(body, 'claimType');
+    if ((claimType === 'RESOURCE' || claimType === 'IDENTITY') && RESERVED_CLAIMS[claimType].has(name))
+      fail('name', `'${name}' is a reserved claim name.`);
     const valueType = requiredString(body, 'valueType');
     const value = requiredString(body, 'value');
     if (valueType === 'SYSTEM') fail('valueType', 'System claims cannot be created or modified.');
