@@ -1,3 +1,5 @@
 export * from './schema';
 export * from './paging';
 export * from './store';
+export * from './deliveries';
+export * from './answers';
