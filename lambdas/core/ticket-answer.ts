@@ -24,7 +24,7 @@ export type TicketAnswer =
     })
   | (RunFacts & { kind: 'failed'; failedStep?: string; reason: string })
   | (RunFacts & { kind: 'cleanup-incomplete'; failedStep?: string; reason: string; leftovers: string[] })
-  | { kind: 'rejected'; ticketKey: string; issues: FieldIssue[] };
+  | { kind: 'rejected'; ticketKey: string; deliveryId: string; issues: FieldIssue[] };
 
 const MAX_REASON = 1_000;
 const MAX_ITEMS = 25;
@@ -131,7 +131,7 @@ function blocksOf(answer: TicketAnswer): Block[] {
               t(issue.field ? `${issue.field}: ${clip(issue.reason, 300)}` : clip(issue.reason, 300)),
             ]),
         },
-        { paragraph: [t('- kong-portal-provisioner')] },
+        { paragraph: [t('Delivery '), code(answer.deliveryId), t(' - kong-portal-provisioner')] },
       ];
   }
 }
@@ -193,6 +193,14 @@ export function toAdf(answer: TicketAnswer): AdfDocument {
 // ---- plain text (ServiceNow work notes) ----------------------------------------------------------
 
 const plain = (inlines: Inline[]) => inlines.map((i) => i.text).join('');
+
+/**
+ * Text every answer carries that names what it answers (the request id, or the rejected delivery):
+ * how a retry finds out whether an earlier attempt already posted it.
+ */
+export function answerMarker(answer: TicketAnswer): string {
+  return answer.kind === 'rejected' ? answer.deliveryId : answer.requestId;
+}
 
 export function toPlainText(answer: TicketAnswer): string {
   return blocksOf(answer)

@@ -49,6 +49,17 @@ export function runView(
     ...(record.error ? { error: record.error } : {}),
     ...(record.leftovers?.length ? { leftovers: record.leftovers } : {}),
     ...(record.warnings?.length ? { warnings: record.warnings } : {}),
+    ...(record.ticketAnswer ? { ticketAnswer: answerView(record.ticketAnswer) } : {}),
+  };
+}
+
+/** Where the answer on the ticket stands (the lease is an internal detail). */
+function answerView(answer: NonNullable<RequestRecord['ticketAnswer']>) {
+  return {
+    state: answer.state,
+    at: answer.at,
+    attempts: answer.attempts,
+    ...(answer.error ? { error: answer.error } : {}),
   };
 }
 
