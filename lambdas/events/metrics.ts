@@ -45,14 +45,15 @@ export type EmfSink = (document: Record<string, unknown>) => void;
 export function powertoolsMetrics(namespace: string, sink?: EmfSink): RunMetrics {
   const metrics = new Metrics({ namespace, serviceName: SERVICE });
   /** A metric with its own extra dimension, emitted as a document of its own. */
+  /** A metric with its own extra dimensions: a document of its own (EMF dimension sets are per document). */
   const withDimension = (
     name: string,
     dimension: Record<string, string>,
     value: number,
     unit: Unit = MetricUnit.Count,
   ) => {
-    const single = metrics.singleMetric();
-    for (const [key, v] of Object.entries(dimension)) single.addDimension(key, v);
+    const single = new Metrics({ namespace, serviceName: SERVICE });
+    single.addDimensions(dimension);
     single.addMetric(name, unit, value);
     if (sink) {
       sink(single.serializeMetrics());
