@@ -4,7 +4,12 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ProvisioningStack, type ProvisioningConfig } from '../lib/stack';
+import {
+  ProvisioningStack,
+  type JiraDeployment,
+  type ProvisioningConfig,
+  type ServiceNowDeployment,
+} from '../lib/stack';
 
 const app = new App();
 
@@ -17,12 +22,33 @@ function setting(key: string, envVar: string, fallback?: string): string {
   return value;
 }
 
+/**
+ * An optional object in context: cdk.json holds it as JSON, `-c jira='{...}'` as a string of JSON.
+ * Its shape is checked by the stack (the mappings by the same zod schemas the handlers use).
+ */
+function objectSetting<T>(key: string): T | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'object') return value as T;
+  try {
+    return JSON.parse(String(value)) as T;
+  } catch {
+    throw new Error(`Context '${key}' must be a JSON object`);
+  }
+}
+
+const jira = objectSetting<JiraDeployment>('jira');
+const servicenow = objectSetting<ServiceNowDeployment>('servicenow');
+
 const config: ProvisioningConfig = {
   environmentName: setting('environmentName', 'PROVISIONER_ENVIRONMENT', 'dev'),
   oktaOrgUrl: setting('oktaOrgUrl', 'OKTA_ORG_URL'),
   kongAdminUrl: setting('kongAdminUrl', 'KONG_ADMIN_URL'),
   oktaTokenSecretName: setting('oktaTokenSecretName', 'OKTA_TOKEN_SECRET_NAME'),
   kongTokenSecretName: setting('kongTokenSecretName', 'KONG_TOKEN_SECRET_NAME'),
+  ...(jira || servicenow
+    ? { tickets: { ...(jira ? { jira } : {}), ...(servicenow ? { servicenow } : {}) } }
+    : {}),
 };
 
 new ProvisioningStack(app, `KongPortalProvisioner-${config.environmentName}`, {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PermanentError } from './errors';
 import { jiraMappingSchema, type JiraMapping } from './jira-webhook';
+import { DEFAULT_METRICS_NAMESPACE } from './metric-names';
 import { serviceNowMappingSchema, type ServiceNowMapping } from './servicenow-webhook';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from './webhook-signatures';
 
@@ -206,7 +207,7 @@ const runEndedEnv = z.object({
   SERVICENOW_CREDENTIALS_SECRET_ARN: optional,
   SERVICENOW_SUCCESS_STATE: optional,
   SERVICENOW_FAILURE_STATE: optional,
-  METRICS_NAMESPACE: z.string().min(1).default('KongPortalProvisioner'),
+  METRICS_NAMESPACE: z.string().min(1).default(DEFAULT_METRICS_NAMESPACE),
 });
 
 function parsed<T>(schema: z.ZodType<T>, env: Env): T {

@@ -1,8 +1,7 @@
 /**
  * Business metrics of ended runs, as CloudWatch Embedded Metric Format (Powertools Metrics): one JSON
  * line per invocation that CloudWatch Logs turns into metrics, no PutMetricData calls. Metric names
- * (and their only dimension, `service`, that alarms select on) are defined here once; lib/alarms.ts
- * builds its alarms from the same names.
+ * are defined once in core/metric-names.ts; lib/alarms.ts builds its alarms from the same names.
  *
  *   RunsEnded            count, also per kind (provision|teardown) x outcome (final request status)
  *   RunDuration          milliseconds from start to stop, per kind
@@ -13,20 +12,13 @@
  *   TicketAnswersFailed  attempts to answer that failed after their retries, per channel
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC_NAMES, METRICS_SERVICE } from '../core/metric-names';
+
+export { METRIC_NAMES };
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
-export const SERVICE = 'kong-portal-provisioner';
-
-export const METRIC_NAMES = {
-  runsEnded: 'RunsEnded',
-  runDuration: 'RunDuration',
-  rollbacks: 'Rollbacks',
-  cleanupIncomplete: 'CleanupIncomplete',
-  reconciled: 'RunsReconciled',
-  answersPosted: 'TicketAnswersPosted',
-  answersFailed: 'TicketAnswersFailed',
-} as const;
+const SERVICE = METRICS_SERVICE;
 
 export interface RunMetrics {
   runEnded(kind: string, outcome: string, durationMs: number | undefined): void;

@@ -165,7 +165,7 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
     record = (await deps.store.get(record.id)) ?? record;
   }
   // Finalize releases it; a run that never got there does not. Only this request's lock is released.
-  await deps.store.releaseLock(record, record.id);
+  await deps.store.releaseLock({ environment: record.environment, workspace: record.workspace }, record.id);
 
   if (await deps.runEnds.observe(record.id, e.executionArn)) {
     const duration =
