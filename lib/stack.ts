@@ -65,7 +65,7 @@ function checked<T>(what: string, parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    throw new Error(`Invalid ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Invalid ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 
