@@ -99,6 +99,22 @@ const SPECS: TrimSpec[] = [
       '/rest/api/3/issue/{issueIdOrKey}/comment': ['get', 'post'],
       '/rest/api/3/issue/{issueIdOrKey}/transitions': ['get', 'post'],
     },
+    corrections: [
+      {
+        why: 'A 204 answer has no body (RFC 9110); the document gives 204 an empty application/json schema, which Jira does not send',
+        apply: (doc) => {
+          const paths = isObj(doc.paths) ? doc.paths : {};
+          for (const item of Object.values(paths)) {
+            if (!isObj(item)) continue;
+            for (const op of Object.values(item)) {
+              const responses = isObj(op) && isObj(op.responses) ? op.responses : undefined;
+              const noContent = responses?.['204'];
+              if (isObj(noContent)) delete noContent.content;
+            }
+          }
+        },
+      },
+    ],
   },
 ];
 
