@@ -92,8 +92,7 @@ describe('Jira deliveries', () => {
       reason: expect.stringMatching(/issue type Task/),
     });
     const done = fixture('jira/issue-approved.json');
-    ((done.changelog as Json).items as Json[])[0]!.toString = 'Done';
-    (((done.changelog as Json).items as Json[])[0] as Json).to = '10002';
+    Object.assign(((done.changelog as Json).items as Json[])[0] as Json, { toString: 'Done', to: '10002' });
     expect(jiraDecision(done, 'd', JIRA).action).toBe('ignore');
     const noCreate = jiraMappingSchema.parse({ ...JIRA, onCreate: false });
     expect(jiraDecision(fixture('jira/issue-created.json'), 'd', noCreate).action).toBe('ignore');
