@@ -7,6 +7,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { ZodType } from 'zod';
 import { FINALIZE_HANDLERS, allHandlers } from '../lambdas/steps/catalogue';
 import { jiraMappingSchema, type JiraMappingInput } from '../lambdas/core/jira-webhook';
 import { PRODUCT, secretNamePrefix } from '../lambdas/core/naming';
@@ -60,13 +61,12 @@ export interface ServiceNowDeployment {
   toleranceSeconds?: number;
 }
 
-/** A mapping that does not parse fails the synth, naming the field: better than a webhook that 500s. */
-function checked<T>(what: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw new Error(`Invalid ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
+/** A mapping that does not parse fails the synth, naming each field: better than a webhook that 500s. */
+function checked<T>(what: string, schema: ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ');
+  throw new Error(`Invalid ${what}: ${problems}`);
 }
 
 export interface ProvisioningStackProps extends StackProps {
@@ -159,7 +159,7 @@ export class ProvisioningStack extends Stack {
           ...(jira
             ? {
                 jira: {
-                  mapping: checked('Jira mapping', () => jiraMappingSchema.parse(jira.mapping)),
+                  mapping: checked('Jira mapping', jiraMappingSchema, jira.mapping),
                   auth: jira.auth ?? 'hmac',
                   ...(jira.secretHeader ? { secretHeader: jira.secretHeader } : {}),
                 },
@@ -168,9 +168,7 @@ export class ProvisioningStack extends Stack {
           ...(servicenow
             ? {
                 servicenow: {
-                  mapping: checked('ServiceNow mapping', () =>
-                    serviceNowMappingSchema.parse(servicenow.mapping),
-                  ),
+                  mapping: checked('ServiceNow mapping', serviceNowMappingSchema, servicenow.mapping),
                   ...(servicenow.toleranceSeconds ? { toleranceSeconds: servicenow.toleranceSeconds } : {}),
                 },
               }
