@@ -10,14 +10,11 @@ import type { JiraSigning } from '../lambdas/core/config';
 import { jiraMappingSchema, type JiraMapping } from '../lambdas/core/jira-webhook';
 import { serviceNowMappingSchema, type ServiceNowMapping } from '../lambdas/core/servicenow-webhook';
 import type { JiraCredentials, ServiceNowCredentials } from '../lambdas/core/ticket-credentials';
+import { LOCAL_WEBHOOK_SECRETS } from './dev-defaults';
 import { startJiraSandbox, type JiraSandbox } from './sandboxes/jira';
 import { SANDBOX_CATALOG_ITEM, startServiceNowSandbox, type ServiceNowSandbox } from './sandboxes/servicenow';
 
-/** Local development defaults (override with JIRA_WEBHOOK_SECRET / SERVICENOW_WEBHOOK_SECRET). */
-export const LOCAL_WEBHOOK_SECRETS = {
-  jira: 'local-jira-webhook-secret',
-  servicenow: 'local-servicenow-webhook-secret',
-} as const;
+export { LOCAL_WEBHOOK_SECRETS };
 
 /** What local mode reads from a Jira ticket (the sandbox's KPP project uses these fields). */
 export const LOCAL_JIRA_MAPPING: JiraMapping = jiraMappingSchema.parse({

@@ -31,6 +31,11 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The `X-Hub-Signature` value Jira sends for a body (for senders: the CLI, tests). */
+export function hubSignature(secret: string, rawBody: Buffer): string {
+  return `sha256=${hmacSha256(secret, rawBody).toString('hex')}`;
+}
+
 /** `X-Hub-Signature: sha256=<64 hex digits>` over the raw body. */
 export function verifyHubSignature(
   rawBody: Buffer,

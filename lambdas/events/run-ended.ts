@@ -153,7 +153,8 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
       .then((events) => (events ? stepProgress(events) : [])));
 
   let settled = false;
-  if (!isFinal(record.status)) {
+  const wasActive = !isFinal(record.status);
+  if (wasActive) {
     const outcome = await outcomeOf(e, steps, record);
     settled = await deps.runEnds.settle(record.id, outcome);
     if (settled)
@@ -164,8 +165,10 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
       });
     record = (await deps.store.get(record.id)) ?? record;
   }
-  // Finalize releases it; a run that never got there does not. Only this request's lock is released.
-  await deps.store.releaseLock({ environment: record.environment, workspace: record.workspace }, record.id);
+  // Finalize released it for a recorded run; a run that never got there did not. The release is
+  // conditional: only this request's lock goes (a newer request may hold the workspace by now).
+  if (wasActive)
+    await deps.store.releaseLock({ environment: record.environment, workspace: record.workspace }, record.id);
 
   if (await deps.runEnds.observe(record.id, e.executionArn)) {
     const duration =

@@ -5,11 +5,11 @@
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { serviceNowSignature } from '../../lambdas/core/webhook-signatures';
+import { hubSignature as signedBy, serviceNowSignature } from '../../lambdas/core/webhook-signatures';
 import type { LocalStack } from '../../local/stack';
 import { localAws } from './local-aws';
 
@@ -22,7 +22,7 @@ export interface Answer {
 }
 
 export const hubSignature = (secret: string, body: string | Buffer) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  signedBy(secret, typeof body === 'string' ? Buffer.from(body) : body);
 
 export async function post(
   url: string,

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { jiraContract } from '../../contracts/validator';
+import { JIRA_SANDBOX_USER } from '../../dev-defaults';
 import { startHttpSandbox, type SandboxControl, type SandboxFlavour } from '../http-sandbox';
 import {
   TRANSITIONS,
@@ -20,13 +21,7 @@ import { callerOf, jiraErrors, jiraRoutes, statusDetails, userDetails } from './
 
 export type { JiraIssue, JiraUser } from './issues';
 
-/** The local demo's account (documented dev default; a real Jira is configured with its own). */
-export const JIRA_SANDBOX_USER = {
-  accountId: '5b10a2844c20165700ede21g',
-  displayName: 'Kong Portal Provisioner',
-  emailAddress: 'provisioner@example.com',
-  apiToken: 'jira-sandbox-api-token',
-};
+export { JIRA_SANDBOX_USER };
 
 export interface JiraSandboxControl {
   addUser(user: JiraUser): void;

@@ -9,6 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { serviceNowContract } from '../../contracts/validator';
 import {
+  SANDBOX_CATALOG_ITEM,
+  SERVICENOW_SANDBOX_OAUTH_CLIENT,
+  SERVICENOW_SANDBOX_USER,
+} from '../../dev-defaults';
+import {
   startHttpSandbox,
   type Route,
   type SandboxControl,
@@ -17,18 +22,7 @@ import {
 } from '../http-sandbox';
 import { ServiceNowState, newSysId, type JournalEntry, type SnRecord } from './records';
 
-/** The local demo's integration user and OAuth client (documented dev defaults). */
-export const SERVICENOW_SANDBOX_USER = {
-  username: 'kong.provisioner',
-  password: 'servicenow-sandbox-password',
-};
-export const SERVICENOW_SANDBOX_OAUTH_CLIENT = {
-  clientId: 'kpp-local-client',
-  clientSecret: 'servicenow-sandbox-client-secret',
-};
-
-/** The catalog item local mode maps (its sys_id is fixed so configurations can name it). */
-export const SANDBOX_CATALOG_ITEM = { sys_id: '0d5e2b1f1b7a4c10a1e0c0ffee000001', name: 'Kong Dev Portal' };
+export { SANDBOX_CATALOG_ITEM, SERVICENOW_SANDBOX_OAUTH_CLIENT, SERVICENOW_SANDBOX_USER };
 
 const snError = (status: number, message: string, detail: string | null = null) => ({
   status,
