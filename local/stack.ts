@@ -69,6 +69,8 @@ export interface LocalStackOptions {
   executionTimeoutSeconds?: number;
   /** Waits between redeliveries of a failed event and between attempts to post an answer (ms). */
   eventRetryDelayMs?: number;
+  /** How long the webhooks reuse a read signing secret (tests set 0 to see a rotation at once). */
+  webhookSecretCacheSeconds?: number;
 }
 
 export interface LocalStack {
@@ -184,7 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhook = {
       ...apiConfig,
       maxBodyBytes: 256 * 1024,
-      secretCacheSeconds: 300,
+      secretCacheSeconds: options.webhookSecretCacheSeconds ?? 300,
       deliveryTtlSeconds: 24 * 3600,
       eventBusName: 'default',
     };

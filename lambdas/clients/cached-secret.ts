@@ -18,6 +18,7 @@ export class CachedSecret {
 
   async value(): Promise<string> {
     if (this.cached && this.cached.until > this.now()) return this.cached.value;
+    if (this.ttlMs <= 0 && this.pending === undefined) return this.store.get(this.secretId);
     // Concurrent deliveries on a cold container share one read.
     this.pending ??= this.store
       .get(this.secretId)

@@ -46,6 +46,28 @@ export interface ServiceNowWebhookDeps extends WebhookDeps {
   mapping: ServiceNowMapping;
 }
 
+/**
+ * The signing secret may hold several values, one per line, while a secret is rotated: the new one
+ * first, the old one until the sender uses the new one (docs/operations.md, "Rotating the webhook
+ * secrets"). A delivery signed with any of them is authentic.
+ */
+async function signingSecrets(deps: WebhookDeps): Promise<string[]> {
+  return (await deps.signingSecret.value())
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function anyOf(secrets: string[], verify: (secret: string) => SignatureVerdict): SignatureVerdict {
+  let verdict: SignatureVerdict = { ok: false, problem: 'mismatch' };
+  for (const secret of secrets) {
+    verdict = verify(secret);
+    // Missing or malformed does not depend on the secret: no point trying the others.
+    if (verdict.ok || verdict.problem !== 'mismatch') return verdict;
+  }
+  return verdict;
+}
+
 function refused(channel: TicketChannel, verdict: SignatureVerdict): DeliveryResult | undefined {
   if (verdict.ok) return undefined;
   // Which check failed is for operators (a rotated secret shows as 'mismatch'), not for callers.
@@ -79,11 +101,12 @@ export async function receiveJiraDelivery(
   deps: JiraWebhookDeps,
   delivery: Delivery,
 ): Promise<DeliveryResult> {
-  const secret = await deps.signingSecret.value();
-  const verdict =
-    deps.signing.mode === 'hmac'
+  const { signing } = deps;
+  const verdict = anyOf(await signingSecrets(deps), (secret) =>
+    signing.mode === 'hmac'
       ? verifyHubSignature(delivery.rawBody, delivery.header('X-Hub-Signature'), secret)
-      : verifySharedSecret(delivery.header(deps.signing.header), secret);
+      : verifySharedSecret(delivery.header(signing.header), secret),
+  );
   const denied = refused('jira', verdict);
   if (denied) return denied;
   const json = parseJson(delivery.rawBody);
@@ -97,12 +120,13 @@ export async function receiveServiceNowDelivery(
   deps: ServiceNowWebhookDeps,
   delivery: Delivery,
 ): Promise<DeliveryResult> {
-  const secret = await deps.signingSecret.value();
-  const verdict = verifyServiceNowSignature(
-    delivery.rawBody,
-    { signature: delivery.header(deps.signatureHeader), timestamp: delivery.header(deps.timestampHeader) },
-    secret,
-    { nowMs: deps.now().getTime(), toleranceSeconds: deps.toleranceSeconds },
+  const headers = {
+    signature: delivery.header(deps.signatureHeader),
+    timestamp: delivery.header(deps.timestampHeader),
+  };
+  const clock = { nowMs: deps.now().getTime(), toleranceSeconds: deps.toleranceSeconds };
+  const verdict = anyOf(await signingSecrets(deps), (secret) =>
+    verifyServiceNowSignature(delivery.rawBody, headers, secret, clock),
   );
   const denied = refused('servicenow', verdict);
   if (denied) return denied;

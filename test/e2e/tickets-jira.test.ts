@@ -5,7 +5,7 @@
 // redelivery, a duplicate and 20 concurrent copies are one run; a ticket missing a field is told
 // which; a failed, a stopped and a busy run are told how they ended; a comment that cannot be
 // posted is retried, dead-lettered in the end, replayable, and never changes the run's outcome.
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,13 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'kpp-jira-'));
-  stack = await startLocalStack({ dataDir, port: 0, retryDelayMs: 0, eventRetryDelayMs: 0 });
+  stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    retryDelayMs: 0,
+    eventRetryDelayMs: 0,
+    webhookSecretCacheSeconds: 0,
+  });
 }, 60_000);
 afterAll(async () => {
   await stack?.close();
@@ -189,6 +195,32 @@ describe('an unsigned or wrongly signed delivery', () => {
     expect(await tableItems(stack)).toEqual(items);
     expect(await executionCount(stack)).toBe(runs);
     expect(comments(issue.key)).toEqual([]);
+  });
+});
+
+describe('a signing secret being rotated', () => {
+  it('accepts the new and the old value while both are set, and only the new one afterwards', async () => {
+    const { secretsManager } = localAws(stack);
+    const secretId = 'local/jira-webhook-secret';
+    const old = stack.webhookSecrets.jira;
+    const issue = ticketFor('tix-rotation');
+    const body = JSON.stringify(jiraFixture('jira/issue-edited.json', issue));
+    const put = (value: string) =>
+      secretsManager.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+    try {
+      await put(`rotated-new-secret\n${old}`);
+      expect(
+        (await sendJira(stack, body, { signature: hubSignature('rotated-new-secret', body) })).status,
+      ).toBe(204);
+      expect((await sendJira(stack, body, { signature: hubSignature(old, body) })).status).toBe(204);
+      await put('rotated-new-secret');
+      expect((await sendJira(stack, body, { signature: hubSignature(old, body) })).status).toBe(401);
+      expect(
+        (await sendJira(stack, body, { signature: hubSignature('rotated-new-secret', body) })).status,
+      ).toBe(204);
+    } finally {
+      await put(old);
+    }
   });
 });
 
