@@ -4,7 +4,7 @@
  * and the alarms. API tokens and vendor credentials are referenced by secret name; their values
  * never enter the template.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ZodType } from 'zod';
@@ -203,6 +203,16 @@ export class ProvisioningStack extends Stack {
           : {}),
       },
     });
+    // What an operator looks up (docs/operations.md): where to point Jira / ServiceNow, which
+    // secret to paste into them, and where failed run-ended events and their logs are.
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
+    for (const [name, secret] of Object.entries(this.webhooks?.signingSecrets ?? {})) {
+      const label = name === 'jira' ? 'Jira' : 'ServiceNow';
+      new CfnOutput(this, `${label}WebhookUrl`, { value: `${this.api.api.url}webhooks/${name}` });
+      new CfnOutput(this, `${label}SigningSecretName`, { value: secret.secretName });
+    }
+    new CfnOutput(this, 'RunEndedDeadLetterQueueUrl', { value: this.runEnded.deadLetters.queueUrl });
+    new CfnOutput(this, 'RunEndedLogGroup', { value: this.runEnded.function.logGroup.logGroupName });
     new WorkflowAlarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
       teardownStateMachine: this.teardown.stateMachine,
