@@ -284,7 +284,7 @@ describe('a ticket the service cannot run', () => {
 
   it('for a workspace another request is changing is told which request holds it', async () => {
     const issue = ticketFor('tix-busy');
-    stack.kongSandbox!.control.inject({ ...KONG_PATCH, latencyMs: 1500 });
+    stack.kongSandbox!.control.inject({ ...KONG_PATCH, latencyMs: 800 });
     const holder = await fetch(`${stack.apiUrl}/provisionings`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -313,7 +313,7 @@ describe('how a ticket-sourced run ended is told on the ticket', () => {
 
   it('a run stopped from outside (ABORTED): record and lock corrected, the leftovers named, the ticket told', async () => {
     const issue = ticketFor('tix-aborted');
-    stack.kongSandbox!.control.inject({ ...KONG_PATCH, latencyMs: 1500 });
+    stack.kongSandbox!.control.inject({ ...KONG_PATCH, latencyMs: 800 });
     const answer = await sendJira(stack, created(issue, { customfield_10050: 'tix-aborted' }));
     const id = String(answer.body?.id);
     // Stop it while ConfigurePortal waits for Kong.
@@ -352,7 +352,7 @@ describe('how a ticket-sourced run ended is told on the ticket', () => {
       ]),
     );
     // Let the interrupted Kong call finish before the next test changes the sandbox.
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 800));
   });
 });
 

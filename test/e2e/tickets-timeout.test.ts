@@ -86,5 +86,5 @@ it('reconciles a run that TIMED_OUT: record and lock corrected, leftovers named,
   expect(adfText(comment)).toMatch(/timed out before it could finish or roll back/);
   expect(adfText(comment)).toContain('okta-app:kong-portal-dev-timed-out');
   // The Kong call the timeout cut off finishes in the background; wait for it before closing.
-  await new Promise((r) => setTimeout(r, 1700));
+  await new Promise((r) => setTimeout(r, 800));
 });
