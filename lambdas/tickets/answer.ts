@@ -44,6 +44,9 @@ export class AnswerInProgress extends TransientError {}
 export type AnswerResult = 'posted' | 'already-posted' | 'not-configured' | 'no-record';
 
 const MAX_WAIT_MS = 30_000;
+/** How often (and how long, growing) a duplicate looks again at an answer being posted. */
+const BUSY_CHECKS = 3;
+const BUSY_WAIT_MS = 250;
 
 function retryable(err: unknown): boolean {
   return err instanceof ProvisionerError && err.retryable;
@@ -103,9 +106,15 @@ export async function answerTicket(
     });
     return 'not-configured';
   }
-  const claim = await deps.claims.claim(target.item, target.itemName, deps.leaseMs);
+  let claim = await deps.claims.claim(target.item, target.itemName, deps.leaseMs);
+  // A duplicate event while another invocation posts: it is usually done in a moment.
+  for (let wait = 1; claim.outcome === 'busy' && wait <= BUSY_CHECKS; wait++) {
+    await deps.sleep(BUSY_WAIT_MS * wait);
+    claim = await deps.claims.claim(target.item, target.itemName, deps.leaseMs);
+  }
   if (claim.outcome === 'missing') return 'no-record';
   if (claim.outcome === 'done') return 'already-posted';
+  // Still held: that invocation may have died. Lambda retries this event after its lease ran out.
   if (claim.outcome === 'busy')
     throw new AnswerInProgress(`The answer on ${target.ticketKey} is being posted by another invocation`, {
       leaseUntil: claim.leaseUntil,

@@ -389,10 +389,13 @@ describe('a comment that cannot be posted', () => {
 
     // The operator fixes the credentials and redrives the dead letter: once, and only once.
     jira().control.clearFaults();
+    const deadAfterFailure = stack.eventBus.deadLetters().length;
     stack.eventBus.publish(dead[0]!.event);
     stack.eventBus.publish(dead[0]!.event);
     await stack.idle();
     expect(comments(issue.key)).toHaveLength(1);
+    // The duplicate waited for the other one to post instead of failing into the queue again.
+    expect(stack.eventBus.deadLetters()).toHaveLength(deadAfterFailure);
     expect((await view(id)).status).toBe('SUCCEEDED');
   });
 });
