@@ -394,7 +394,7 @@ describe('a comment that cannot be posted', () => {
     stack.eventBus.publish(dead[0]!.event);
     await stack.idle();
     expect(comments(issue.key)).toHaveLength(1);
-    // The duplicate waited for the other one to post instead of failing into the queue again.
+    // Nothing went back to the dead-letter queue: the duplicate found the answer posted.
     expect(stack.eventBus.deadLetters()).toHaveLength(deadAfterFailure);
     expect((await view(id)).status).toBe('SUCCEEDED');
   });
