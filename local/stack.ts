@@ -104,6 +104,7 @@ const TABLE = 'kong-portal-provisioner-requests';
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true });
   const closers: Array<() => Promise<void>> = [];
+  let abandonRunEnded: ((reason: unknown) => void) | undefined;
   try {
     const dynamo = await startDynamoDb({ dataDir: path.join(options.dataDir, 'dynamodb') });
     closers.push(() => dynamo.close());
@@ -140,7 +141,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Run-ended deps need the API's URL (status links), known once it listens: events wait for them.
     let resolveRunEnded!: (deps: RunEndedDeps) => void;
-    const runEnded = new Promise<RunEndedDeps>((resolve) => (resolveRunEnded = resolve));
+    const runEnded = new Promise<RunEndedDeps>((resolve, reject) => {
+      resolveRunEnded = resolve;
+      // A start that fails later must not leave events waiting for deps that never come.
+      abandonRunEnded = reject;
+    });
+    // Handled by the deliveries that wait for it; this only keeps an unused rejection quiet.
+    runEnded.catch(() => undefined);
     const eventBus = await startEventBridgeEmulator({
       region: REGION,
       retryDelayMs: options.eventRetryDelayMs,
@@ -284,6 +291,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       close: () => closeAll(closers),
     };
   } catch (err) {
+    abandonRunEnded?.(err);
     await closeAll(closers);
     throw err;
   }
