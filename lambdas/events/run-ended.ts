@@ -155,7 +155,12 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
   let settled = false;
   const wasActive = !isFinal(record.status);
   if (wasActive) {
-    const outcome = await outcomeOf(e, steps, record);
+    // EventBridge leaves out an output over 248 KB; the execution itself still has it.
+    const output =
+      e.status === 'SUCCEEDED' && e.output === undefined
+        ? (await deps.executions.describe(kind, e.requestId))?.output
+        : e.output;
+    const outcome = await outcomeOf({ ...e, ...(output === undefined ? {} : { output }) }, steps, record);
     settled = await deps.runEnds.settle(record.id, outcome);
     if (settled)
       logger.warn('run outcome recorded after it ended without Finalize', {
