@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { validateAdf } from '../../local/contracts/validator';
 import { COMMENTS } from '../../local/sandboxes/jira/routes';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { captureOutput } from '../support/capture-output';
 import { localAws } from '../support/local-aws';
 import {
   adfText,
@@ -42,6 +43,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 afterEach(async () => {
+  // A test that failed while capturing output must not keep stdout captured.
+  jest.restoreAllMocks();
   await stack.idle();
   expect(jira().control.contractViolations).toEqual([]);
   expect(stack.oktaSandbox?.control.contractViolations).toEqual([]);
@@ -82,6 +85,8 @@ describe('a signed Jira webhook', () => {
   it('starts one run for a created ticket, answered within a second, and the ticket gets one ADF comment with the portal URL and no secret', async () => {
     const issue = ticketFor('tix-created');
     const payload = jiraFixture('jira/issue-created.json', issue, { customfield_10050: 'tix-created' });
+    // Everything every component logs from here on, at DEBUG.
+    const output = captureOutput();
     const started = Date.now();
     const answer = await sendJira(stack, payload);
     expect(Date.now() - started).toBeLessThan(1000);
@@ -117,8 +122,14 @@ describe('a signed Jira webhook', () => {
       await secretsManager.send(new GetSecretValueCommand({ SecretId: outputs.clientSecretArn }))
     ).SecretString;
     expect(secret).toEqual(expect.any(String));
-    for (const seen of [JSON.stringify(comment), JSON.stringify(run), JSON.stringify(stack.metrics)])
+    output.restore();
+    const logs = output.text();
+    expect(logs).toContain('ticket answered');
+    for (const seen of [JSON.stringify(comment), JSON.stringify(run), JSON.stringify(stack.metrics), logs])
       expect(seen).not.toContain(secret);
+    // Nor the credentials the webhook and the notifier use.
+    for (const credential of [stack.webhookSecrets.jira, jira().user.apiToken])
+      expect(logs).not.toContain(credential);
 
     expect(stack.metrics).toEqual(
       expect.arrayContaining([
