@@ -4,7 +4,12 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ProvisioningStack, type ProvisioningConfig } from '../lib/stack';
+import {
+  ProvisioningStack,
+  type JiraDeployment,
+  type ProvisioningConfig,
+  type ServiceNowDeployment,
+} from '../lib/stack';
 
 const app = new App();
 
@@ -22,6 +27,24 @@ function optionalSetting(key: string, envVar: string): Record<string, string> {
   return value ? { [key]: value } : {};
 }
 
+/**
+ * An optional object in context: cdk.json holds it as JSON, `-c jira='{...}'` as a string of JSON.
+ * Its shape is checked by the stack (the mappings by the same zod schemas the handlers use).
+ */
+function objectSetting<T>(key: string): T | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'object') return value as T;
+  try {
+    return JSON.parse(String(value)) as T;
+  } catch {
+    throw new Error(`Context '${key}' must be a JSON object`);
+  }
+}
+
+const jira = objectSetting<JiraDeployment>('jira');
+const servicenow = objectSetting<ServiceNowDeployment>('servicenow');
+
 const config: ProvisioningConfig = {
   environmentName: setting('environmentName', 'PROVISIONER_ENVIRONMENT', 'dev'),
   oktaOrgUrl: setting('oktaOrgUrl', 'OKTA_ORG_URL'),
@@ -30,6 +53,9 @@ const config: ProvisioningConfig = {
   kongTokenSecretName: setting('kongTokenSecretName', 'KONG_TOKEN_SECRET_NAME'),
   ...optionalSetting('kongRbacHeader', 'KONG_RBAC_HEADER'),
   ...optionalSetting('kongPortalSessionCookieDomain', 'KONG_PORTAL_SESSION_COOKIE_DOMAIN'),
+  ...(jira || servicenow
+    ? { tickets: { ...(jira ? { jira } : {}), ...(servicenow ? { servicenow } : {}) } }
+    : {}),
 };
 
 new ProvisioningStack(app, `KongPortalProvisioner-${config.environmentName}`, {

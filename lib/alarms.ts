@@ -1,28 +1,43 @@
 /**
- * The alarms an operator needs: executions that failed or timed out, and - the one that means
- * something was left behind - rollbacks that could not finish (CleanupIncomplete).
+ * The alarms an operator needs (docs/operations.md says what to do for each): executions that
+ * failed or timed out; the one that means something was left behind - a run that ended
+ * CLEANUP_INCOMPLETE, however it got there (a rollback that could not finish, a run that timed out
+ * or was stopped, Finalize failing); ticket answers that could not be posted; and run-ended events
+ * that could not be handled at all (dead letters).
+ *
+ * The business alarms read the EMF metrics the run-ended handler emits (core/metric-names.ts):
+ * simpler than a log metric filter, and they cover runs that never reached Finalize.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, METRICS_SERVICE } from '../lambdas/core/metric-names';
 
 export interface WorkflowAlarmsProps {
   stateMachine: sfn.StateMachine;
   teardownStateMachine: sfn.StateMachine;
-  /** Log group of the Finalize function: it logs `status: CLEANUP_INCOMPLETE` with the leftovers. */
-  finalizeLogGroup: logs.ILogGroup;
+  /** The run-ended handler's dead-letter queue. */
+  runEndedDeadLetters: sqs.IQueue;
+  /** Whether tickets are answered (alarm on failed answers). */
+  ticketsConfigured: boolean;
 }
 
-export const CLEANUP_INCOMPLETE_METRIC = {
-  namespace: 'KongPortalProvisioner',
-  name: 'CleanupIncomplete',
-} as const;
+/** A business metric as the run-ended handler emits it (its `service` dimension only). */
+export function businessMetric(name: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: METRICS_SERVICE },
+    period,
+    statistic: 'Sum',
+  });
+}
 
 export class WorkflowAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -56,14 +71,6 @@ export class WorkflowAlarms extends Construct {
       masterKey: this.topicKey(),
     });
 
-    new logs.MetricFilter(this, 'CleanupIncompleteFilter', {
-      logGroup: props.finalizeLogGroup,
-      filterPattern: logs.FilterPattern.stringValue('$.status', '=', 'CLEANUP_INCOMPLETE'),
-      metricNamespace: CLEANUP_INCOMPLETE_METRIC.namespace,
-      metricName: CLEANUP_INCOMPLETE_METRIC.name,
-      metricValue: '1',
-    });
-
     const period = Duration.minutes(5);
     const alarm = (id: string, metric: cloudwatch.IMetric, description: string) =>
       new cloudwatch.Alarm(this, id, {
@@ -87,15 +94,24 @@ export class WorkflowAlarms extends Construct {
       ),
       alarm(
         'CleanupIncomplete',
-        new cloudwatch.Metric({
-          namespace: CLEANUP_INCOMPLETE_METRIC.namespace,
-          metricName: CLEANUP_INCOMPLETE_METRIC.name,
-          period,
-          statistic: 'Sum',
-        }),
-        'A rollback could not remove everything: the execution output lists the leftover resource ids.',
+        businessMetric(METRIC_NAMES.cleanupIncomplete, period),
+        'A run ended CLEANUP_INCOMPLETE (rollback could not finish, run timed out or was stopped): GET /provisionings/{id} lists the leftovers. Runbook: docs/operations.md#cleanupincomplete.',
+      ),
+      alarm(
+        'RunEndedDeadLetters',
+        props.runEndedDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        'A run-ended event could not be handled after its retries (record/lock not reconciled or ticket not answered): inspect and redrive the dead-letter queue.',
       ),
     ];
+    if (props.ticketsConfigured) {
+      this.alarms.push(
+        alarm(
+          'TicketAnswersFailed',
+          businessMetric(METRIC_NAMES.answersFailed, period),
+          'An answer could not be posted on a ticket after its retries (credentials, permissions or the ticket system); it is retried, then dead-lettered.',
+        ),
+      );
+    }
     this.alarms.push(
       alarm(
         'TeardownsFailed',

@@ -22,6 +22,9 @@ export interface ProvisioningApiProps {
   provisioning: sfn.StateMachine;
   teardown: sfn.StateMachine;
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Webhook routes (`POST /webhooks/<name>`) that get their own, tighter throttle. */
+  webhooks?: readonly string[];
+  webhookThrottle?: { rateLimit: number; burstLimit: number };
 }
 
 const API_DIR = path.join(__dirname, '../lambdas/api');
@@ -51,11 +54,21 @@ function modelSchema(schema: z.ZodType, defaultedByHandler: readonly string[] = 
 export class ProvisioningApi extends Construct {
   readonly api: apigw.RestApi;
   readonly accessLogs: logs.LogGroup;
+  /** The environment every API function gets (table, state machines, base path, environment). */
+  readonly functionEnvironment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ProvisioningApiProps) {
     super(scope, id);
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
     const throttle = props.throttle ?? { rateLimit: 10, burstLimit: 20 };
+    // Ticketing systems send a few deliveries a minute; a flood of (unsigned) calls stops here.
+    const webhookThrottle = props.webhookThrottle ?? { rateLimit: 5, burstLimit: 10 };
+    const methodOptions = Object.fromEntries(
+      (props.webhooks ?? []).map((name) => [
+        `/webhooks/${name}/POST`,
+        { throttlingRateLimit: webhookThrottle.rateLimit, throttlingBurstLimit: webhookThrottle.burstLimit },
+      ]),
+    );
 
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: 'kong-portal-provisioner',
@@ -72,6 +85,7 @@ export class ProvisioningApi extends Construct {
         metricsEnabled: true,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
+        methodOptions,
       },
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
       endpointTypes: [apigw.EndpointType.REGIONAL],
@@ -84,6 +98,7 @@ export class ProvisioningApi extends Construct {
       API_BASE_PATH: `/${STAGE}`,
       PROVISIONER_ENVIRONMENT: props.environmentName,
     };
+    this.functionEnvironment = env;
     // API functions read no secret at all: they record requests and start executions.
     const fn = (name: string, file: string) =>
       new ProvisionerFunction(this, name, { name, entry: path.join(API_DIR, file), environment: env });
@@ -187,7 +202,7 @@ export class ProvisioningApi extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
-        'Every route requires IAM (SigV4) authorization and is throttled; a WAF web ACL is an organisation-level choice, attachable without code changes',
+        'Every self-service route requires IAM (SigV4) authorization, the webhook routes a signature checked by their handler, and all are throttled; a WAF web ACL is an organisation-level choice, attachable without code changes',
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-COG4',
@@ -201,7 +216,7 @@ export class ProvisioningApi extends Construct {
   }
 }
 
-function executionArnPattern(machine: sfn.StateMachine): string {
+export function executionArnPattern(machine: sfn.StateMachine): string {
   return Stack.of(machine).formatArn({
     service: 'states',
     resource: 'execution',

@@ -40,6 +40,8 @@ export interface ProvisionerFunctionProps {
   /** Name prefix of the secrets the provisioner itself keeps; required when `access` names one. */
   managedSecretsPrefix?: string;
   logRetention?: logs.RetentionDays;
+  /** Default 90 s: a rate-limited step may wait up to 60 s for the vendor's window to reset. */
+  timeout?: Duration;
 }
 
 export const STEP_ENTRY = path.join(__dirname, '../lambdas/steps/lambda.ts');
@@ -110,7 +112,7 @@ export class ProvisionerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       // A rate-limited call may wait up to 60 s for the vendor's window to reset.
-      timeout: Duration.seconds(90),
+      timeout: props.timeout ?? Duration.seconds(90),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       role,

@@ -1,7 +1,8 @@
 /**
  * The API on a laptop: a loopback HTTP server that turns each request into the API Gateway
  * proxy event the deployed API would send, and calls the same Lambda handler functions. The
- * caller's identity is what IAM auth would have established: the local developer.
+ * caller's identity is what IAM auth would have established: the local developer. The webhook
+ * routes have no IAM (as deployed): they get no identity, and their handlers check signatures.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,14 +13,28 @@ import { MAX_BODY_BYTES, json, payloadTooLarge, type ApiResult } from '../lambda
 import { listProvisionings } from '../lambdas/api/list-provisionings';
 import { startProvisioning } from '../lambdas/api/start-provisioning';
 import { startTeardown } from '../lambdas/api/start-teardown';
+import { jiraWebhook } from '../lambdas/api/jira-webhook';
+import { serviceNowWebhook } from '../lambdas/api/servicenow-webhook';
+import type { JiraHandlerDeps, ServiceNowHandlerDeps } from '../lambdas/api/webhook-deps';
+
+export interface ServerDeps {
+  api: ApiDeps;
+  jira?: JiraHandlerDeps;
+  servicenow?: ServiceNowHandlerDeps;
+}
 
 type Route = {
   method: string;
   pattern: RegExp;
   params: string[];
   resource: string;
-  handle: (e: APIGatewayProxyEvent, d: ApiDeps) => Promise<ApiResult>;
+  /** No IAM on this route (deployed: AuthorizationType NONE). */
+  unauthenticated?: boolean;
+  handle: (e: APIGatewayProxyEvent, d: ServerDeps) => Promise<ApiResult>;
 };
+
+const notServed = (): ApiResult =>
+  json(404, { error: 'NotFound', message: 'This webhook is not configured' });
 
 const ROUTES: Route[] = [
   {
@@ -27,28 +42,44 @@ const ROUTES: Route[] = [
     pattern: /^\/provisionings$/,
     params: [],
     resource: '/provisionings',
-    handle: startProvisioning,
+    handle: (e, d) => startProvisioning(e, d.api),
   },
   {
     method: 'GET',
     pattern: /^\/provisionings$/,
     params: [],
     resource: '/provisionings',
-    handle: listProvisionings,
+    handle: (e, d) => listProvisionings(e, d.api),
   },
   {
     method: 'GET',
     pattern: /^\/provisionings\/([^/]+)$/,
     params: ['id'],
     resource: '/provisionings/{id}',
-    handle: getProvisioning,
+    handle: (e, d) => getProvisioning(e, d.api),
   },
   {
     method: 'DELETE',
     pattern: /^\/workspaces\/([^/]+)\/portal$/,
     params: ['workspace'],
     resource: '/workspaces/{workspace}/portal',
-    handle: startTeardown,
+    handle: (e, d) => startTeardown(e, d.api),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/webhooks\/jira$/,
+    params: [],
+    resource: '/webhooks/jira',
+    unauthenticated: true,
+    handle: (e, d) => (d.jira ? jiraWebhook(e, d.jira) : Promise.resolve(notServed())),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/webhooks\/servicenow$/,
+    params: [],
+    resource: '/webhooks/servicenow',
+    unauthenticated: true,
+    handle: (e, d) => (d.servicenow ? serviceNowWebhook(e, d.servicenow) : Promise.resolve(notServed())),
   },
 ];
 
@@ -102,8 +133,8 @@ function proxyEvent(
     isBase64Encoded: false,
     requestContext: {
       identity: {
-        userArn: LOCAL_PRINCIPAL,
-        caller: LOCAL_PRINCIPAL,
+        userArn: route.unauthenticated ? null : LOCAL_PRINCIPAL,
+        caller: route.unauthenticated ? null : LOCAL_PRINCIPAL,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? null,
       },
@@ -112,7 +143,7 @@ function proxyEvent(
 }
 
 export async function startApiServer(
-  deps: ApiDeps,
+  deps: ServerDeps,
   options: { port?: number; host?: string; ready?: () => Record<string, unknown> } = {},
 ) {
   const server = createServer((req, res) => {

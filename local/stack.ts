@@ -3,13 +3,20 @@
  * history survives restarts), loopback Secrets Manager and Step Functions emulators speaking the
  * AWS wire protocols (the real SDK clients reach them through AWS_ENDPOINT_URL_*), the same ASL
  * CDK synthesizes run by aws-local-stepfunctions with the Lambda handlers, the API server, and
- * the Okta / Kong sandboxes unless real ones are configured.
+ * the Okta / Kong sandboxes unless real ones are configured. Tickets too: the Jira and ServiceNow
+ * webhooks on the API server, an EventBridge emulator whose rules deliver the Step Functions
+ * emulator's execution status changes (and "Ticket Rejected") to the same run-ended handler the
+ * Lambda runs, and Jira / ServiceNow sandboxes unless real ones are configured.
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildApiDeps } from '../lambdas/api/deps';
+import { buildJiraWebhookDeps, buildServiceNowWebhookDeps } from '../lambdas/api/webhook-deps';
+import { buildRunEndedDeps } from '../lambdas/events/deps';
+import { handleRunEvent, type RunEndedDeps } from '../lambdas/events/run-ended';
+import { runEndedPattern, TICKET_REJECTED_PATTERN } from '../lambdas/core/run-events';
 import {
   DEFAULT_LOCK_TTL_SECONDS,
   LOCAL_DEFAULT_ENVIRONMENT,
@@ -20,12 +27,24 @@ import {
 import { buildStepContext } from '../lambdas/steps/context';
 import { startApiServer } from './api-server';
 import { ensureRequestsTable, startDynamoDb } from './dynamodb';
+import { startEventBridgeEmulator, type EventBridgeEmulator } from './emulators/event-bridge';
 import { startSecretsManagerEmulator } from './emulators/secrets-manager';
 import {
   startStepFunctionsEmulator,
   stateMachineArn,
+  statusChangeEvent,
   type HostedStateMachine,
 } from './emulators/step-functions';
+import type { JiraSandbox } from './sandboxes/jira';
+import type { ServiceNowSandbox } from './sandboxes/servicenow';
+import {
+  LOCAL_JIRA_MAPPING,
+  LOCAL_JIRA_SUCCESS_TRANSITION,
+  LOCAL_SERVICENOW_MAPPING,
+  LOCAL_SERVICENOW_SUCCESS_STATE,
+  startTicketSystems,
+  type TicketSystemsOptions,
+} from './tickets';
 import { startKongSandbox, type KongSandbox } from './sandboxes/kong';
 import { startOktaSandbox, type OktaSandbox } from './sandboxes/okta';
 import { provisioningAsl, teardownAsl } from './workflow/asl';
@@ -44,6 +63,14 @@ export interface LocalStackOptions {
   lockTtlSeconds?: number;
   /** Replace Step Functions retry waits (ms); the real backoff when omitted. */
   retryDelayMs?: number;
+  /** Real Jira / ServiceNow, webhook secrets and the Jira signing mode (sandboxes and dev defaults otherwise). */
+  tickets?: TicketSystemsOptions;
+  /** The provisioning state machine's TimeoutSeconds (tests shorten it to see a run time out). */
+  executionTimeoutSeconds?: number;
+  /** Waits between redeliveries of a failed event and between attempts to post an answer (ms). */
+  eventRetryDelayMs?: number;
+  /** How long the webhooks reuse a read signing secret (tests set 0 to see a rotation at once). */
+  webhookSecretCacheSeconds?: number;
 }
 
 export interface LocalStack {
@@ -57,6 +84,17 @@ export interface LocalStack {
   /** Present when the built-in sandboxes are used. */
   oktaSandbox?: OktaSandbox;
   kongSandbox?: KongSandbox;
+  jiraSandbox?: JiraSandbox;
+  servicenowSandbox?: ServiceNowSandbox;
+  jiraUrl: string;
+  servicenowUrl: string;
+  /** The webhooks' signing secrets (local development values). */
+  webhookSecrets: { jira: string; servicenow: string };
+  eventBus: EventBridgeEmulator;
+  /** Every EMF metrics document the run-ended handler wrote. */
+  metrics: Array<Record<string, unknown>>;
+  /** Resolves once no execution runs and every event (retries included) has been handled. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +104,7 @@ const TABLE = 'kong-portal-provisioner-requests';
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true });
   const closers: Array<() => Promise<void>> = [];
+  let abandonRunEnded: ((reason: unknown) => void) | undefined;
   try {
     const dynamo = await startDynamoDb({ dataDir: path.join(options.dataDir, 'dynamodb') });
     closers.push(() => dynamo.close());
@@ -104,6 +143,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       aws,
     };
     const ctx = await buildStepContext(stepConfig);
+    const tickets = await startTicketSystems(sm, options.tickets ?? {});
+    closers.push(() => tickets.close());
+
+    // Run-ended deps need the API's URL (status links), known once it listens: events wait for them.
+    let resolveRunEnded!: (deps: RunEndedDeps) => void;
+    const runEnded = new Promise<RunEndedDeps>((resolve, reject) => {
+      resolveRunEnded = resolve;
+      // A start that fails later must not leave events waiting for deps that never come.
+      abandonRunEnded = reject;
+    });
+    // Handled by the deliveries that wait for it; this only keeps an unused rejection quiet.
+    runEnded.catch(() => undefined);
+    const eventBus = await startEventBridgeEmulator({
+      region: REGION,
+      retryDelayMs: options.eventRetryDelayMs,
+    });
+    closers.push(() => eventBus.close());
     const hosted = (name: string, definition: HostedStateMachine['definition']): HostedStateMachine => ({
       arn: stateMachineArn(name, REGION),
       name,
@@ -112,12 +168,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       execute: (input, onEvent, signal) =>
         runLocally(input, ctx, { definition, onEvent, signal, retryDelayMs: options.retryDelayMs }),
     });
-    const provisioning = hosted('kong-portal-provisioning', provisioningAsl());
+    const provisioningDefinition =
+      options.executionTimeoutSeconds === undefined
+        ? provisioningAsl()
+        : { ...provisioningAsl(), TimeoutSeconds: options.executionTimeoutSeconds };
+    const provisioning = hosted('kong-portal-provisioning', provisioningDefinition);
     const teardown = hosted('kong-portal-teardown', teardownAsl());
+    // The deployed rules, with the same patterns: both kinds of event go to the run-ended handler.
+    const deliver = async (event: Record<string, unknown>) => handleRunEvent(await runEnded, event);
+    eventBus.addRule({
+      name: 'RunEnded',
+      pattern: runEndedPattern([provisioning.arn, teardown.arn]),
+      target: deliver,
+    });
+    eventBus.addRule({ name: 'TicketRejected', pattern: { ...TICKET_REJECTED_PATTERN }, target: deliver });
     const sfn = await startStepFunctionsEmulator({
       stateMachines: [provisioning, teardown],
       region: REGION,
       dataFile: path.join(options.dataDir, 'executions.json'),
+      onExecutionEnded: (execution) => eventBus.publish(statusChangeEvent(execution, REGION)),
     });
     closers.push(() => sfn.close());
     // Local mode serves any environment; a request that names none is for `dev`.
@@ -127,14 +196,82 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       basePath: '',
       defaultEnvironment: LOCAL_DEFAULT_ENVIRONMENT,
       lockTtlSeconds: options.lockTtlSeconds ?? DEFAULT_LOCK_TTL_SECONDS,
-      aws: { ...aws, endpoints: { ...aws.endpoints, sfn: sfn.url } },
+      aws: { ...aws, endpoints: { ...aws.endpoints, sfn: sfn.url, eventBridge: eventBus.url } },
+    };
+    const webhook = {
+      ...apiConfig,
+      maxBodyBytes: 256 * 1024,
+      secretCacheSeconds: options.webhookSecretCacheSeconds ?? 300,
+      deliveryTtlSeconds: 24 * 3600,
+      eventBusName: 'default',
     };
 
-    const api = await startApiServer(buildApiDeps(apiConfig), {
-      port: options.port,
-      ready: () => ({ okta: okta.orgUrl, kong: kong.adminUrl, sandboxes: Boolean(oktaSandbox) }),
-    });
+    const api = await startApiServer(
+      {
+        api: buildApiDeps(apiConfig),
+        jira: buildJiraWebhookDeps({
+          ...webhook,
+          signingSecretArn: tickets.arns.jiraWebhook,
+          signing: tickets.jiraSigning,
+          mapping: LOCAL_JIRA_MAPPING,
+        }),
+        servicenow: buildServiceNowWebhookDeps({
+          ...webhook,
+          signingSecretArn: tickets.arns.servicenowWebhook,
+          signatureHeader: 'X-SN-Signature',
+          timestampHeader: 'X-SN-Timestamp',
+          toleranceSeconds: 300,
+          mapping: LOCAL_SERVICENOW_MAPPING,
+        }),
+      },
+      {
+        port: options.port,
+        ready: () => ({
+          okta: okta.orgUrl,
+          kong: kong.adminUrl,
+          sandboxes: Boolean(oktaSandbox),
+          // What the sample-ticket CLI needs to build a ticket (no secret here).
+          tickets: {
+            jira: {
+              url: tickets.jiraUrl,
+              sandbox: Boolean(tickets.jiraSandbox),
+              mapping: LOCAL_JIRA_MAPPING,
+            },
+            servicenow: {
+              url: tickets.servicenowUrl,
+              sandbox: Boolean(tickets.servicenowSandbox),
+              mapping: LOCAL_SERVICENOW_MAPPING,
+            },
+          },
+        }),
+      },
+    );
     closers.push(() => api.close());
+
+    const metrics: Array<Record<string, unknown>> = [];
+    const retryDelay = options.eventRetryDelayMs ?? 1000;
+    resolveRunEnded(
+      buildRunEndedDeps(
+        {
+          requestsTable: TABLE,
+          stateMachines: apiConfig.stateMachines,
+          statusBaseUrl: api.url,
+          jira: {
+            url: tickets.jiraUrl,
+            credentialsSecretArn: tickets.arns.jiraCredentials,
+            successTransitionId: LOCAL_JIRA_SUCCESS_TRANSITION,
+          },
+          servicenow: {
+            url: tickets.servicenowUrl,
+            credentialsSecretArn: tickets.arns.servicenowCredentials,
+            successState: LOCAL_SERVICENOW_SUCCESS_STATE,
+          },
+          metricsNamespace: 'KongPortalProvisioner',
+          aws: apiConfig.aws,
+        },
+        { emf: (document) => metrics.push(document), backoffMs: retryDelay },
+      ),
+    );
 
     return {
       apiUrl: api.url,
@@ -145,9 +282,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kongUrl: kong.adminUrl,
       ...(oktaSandbox ? { oktaSandbox } : {}),
       ...(kongSandbox ? { kongSandbox } : {}),
+      ...(tickets.jiraSandbox ? { jiraSandbox: tickets.jiraSandbox } : {}),
+      ...(tickets.servicenowSandbox ? { servicenowSandbox: tickets.servicenowSandbox } : {}),
+      jiraUrl: tickets.jiraUrl,
+      servicenowUrl: tickets.servicenowUrl,
+      webhookSecrets: tickets.webhookSecrets,
+      eventBus,
+      metrics,
+      async idle() {
+        // An ended run's event may be handled while another run starts: wait until both are quiet.
+        for (let round = 0; round < 5; round++) {
+          await sfn.waitForIdle();
+          await eventBus.idle();
+        }
+      },
       close: () => closeAll(closers),
     };
   } catch (err) {
+    abandonRunEnded?.(err);
     await closeAll(closers);
     throw err;
   }

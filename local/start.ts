@@ -41,9 +41,50 @@ async function main(): Promise<void> {
     }),
     'KONG_ADMIN_URL and KONG_ADMIN_TOKEN',
   );
+  const jira = realService(
+    env.JIRA_BASE_URL,
+    env.JIRA_EMAIL && env.JIRA_API_TOKEN ? `${env.JIRA_EMAIL}:${env.JIRA_API_TOKEN}` : undefined,
+    (baseUrl) => ({
+      baseUrl,
+      credentials: { email: env.JIRA_EMAIL ?? '', apiToken: env.JIRA_API_TOKEN ?? '' },
+    }),
+    'JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN',
+  );
+  const servicenow = realService(
+    env.SERVICENOW_INSTANCE_URL,
+    env.SERVICENOW_USERNAME && env.SERVICENOW_PASSWORD ? env.SERVICENOW_USERNAME : undefined,
+    (instanceUrl) => ({
+      instanceUrl,
+      credentials:
+        env.SERVICENOW_CLIENT_ID && env.SERVICENOW_CLIENT_SECRET
+          ? {
+              clientId: env.SERVICENOW_CLIENT_ID,
+              clientSecret: env.SERVICENOW_CLIENT_SECRET,
+              username: env.SERVICENOW_USERNAME ?? '',
+              password: env.SERVICENOW_PASSWORD ?? '',
+            }
+          : { username: env.SERVICENOW_USERNAME ?? '', password: env.SERVICENOW_PASSWORD ?? '' },
+    }),
+    'SERVICENOW_INSTANCE_URL, SERVICENOW_USERNAME and SERVICENOW_PASSWORD',
+  );
   const dataDir = path.resolve(env.LOCAL_DATA_DIR ?? '.local');
-  const stack = await startLocalStack({ port: Number(env.PORT ?? 3000), dataDir, okta, kong });
+  const stack = await startLocalStack({
+    port: Number(env.PORT ?? 3000),
+    dataDir,
+    okta,
+    kong,
+    tickets: {
+      ...(jira ? { jira } : {}),
+      ...(servicenow ? { servicenow } : {}),
+      webhookSecrets: {
+        ...(env.JIRA_WEBHOOK_SECRET ? { jira: env.JIRA_WEBHOOK_SECRET } : {}),
+        ...(env.SERVICENOW_WEBHOOK_SECRET ? { servicenow: env.SERVICENOW_WEBHOOK_SECRET } : {}),
+      },
+    },
+  });
   const api = stack.apiUrl;
+  const sandboxNote = (sandbox: boolean, account: string) =>
+    sandbox ? `   (built-in sandbox, ${account})` : '';
 
   console.log(`
 kong-portal-provisioner is running locally (Ctrl-C to stop)
@@ -51,6 +92,10 @@ kong-portal-provisioner is running locally (Ctrl-C to stop)
   API               ${api}
   Okta              ${stack.oktaUrl}${stack.oktaSandbox ? `   (built-in sandbox, token: ${stack.oktaSandbox.token})` : ''}
   Kong Admin API    ${stack.kongUrl}${stack.kongSandbox ? `   (built-in sandbox, Kong-Admin-Token: ${stack.kongSandbox.token})` : ''}
+  Jira              ${stack.jiraUrl}${sandboxNote(Boolean(stack.jiraSandbox), `${stack.jiraSandbox?.user.emailAddress} / ${stack.jiraSandbox?.user.apiToken}, project KPP`)}
+  ServiceNow        ${stack.servicenowUrl}${sandboxNote(Boolean(stack.servicenowSandbox), `${stack.servicenowSandbox?.user.username} / ${stack.servicenowSandbox?.user.password}`)}
+  Webhooks          POST ${api}/webhooks/jira        (X-Hub-Signature, secret: ${stack.webhookSecrets.jira})
+                    POST ${api}/webhooks/servicenow  (X-SN-Signature over X-SN-Timestamp.body, secret: ${stack.webhookSecrets.servicenow})
   Data              ${dataDir}
 
 Provision the Dev Portal of the '${stack.kongSandbox ? 'default' : '<workspace>'}' workspace with Okta sign-in for everyone:
@@ -62,6 +107,11 @@ Then follow it (use the id from the answer), or do both with the CLI:
 
   curl -s ${api}/provisionings/<id>
   npx kong-portal-provisioner provision --workspace default --group Everyone --wait
+
+Or ask by ticket: file one in the Jira sandbox, send its signed webhook, see the comment it gets:
+
+  npx kong-portal-provisioner sample-ticket --workspace default --group Everyone
+  npx kong-portal-provisioner sample-ticket --system servicenow --workspace default --group Everyone
 
 Requests are for the 'dev' environment unless they name another ("environment": "prod").
 Preview without changing anything: add "dryRun": true. Tear down: curl -s -X DELETE ${api}/workspaces/default/portal

@@ -4,6 +4,7 @@
  *
  *   npx tsx scripts/trim-contracts.ts            (or: npm run contracts:trim)
  *   CONTRACTS_DIR=/elsewhere npx tsx scripts/trim-contracts.ts
+ *   npx tsx scripts/trim-contracts.ts jira       (only the documents whose output name starts so)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { parse, stringify } from 'yaml';
 
 interface TrimSpec {
   source: string;
+  /** An environment variable that may hold the source file's own path (it need not be in CONTRACTS_DIR). */
+  sourcePathEnv?: string;
   output: string;
   upstream: string;
   paths: Record<string, string[]>;
@@ -81,6 +84,34 @@ const SPECS: TrimSpec[] = [
           if (isObj(config))
             for (const field of Object.values(config))
               if (isObj(field) && !('default' in field)) field.nullable = true;
+        },
+      },
+    ],
+  },
+  {
+    source: 'jira-platform-swagger.v3.json',
+    sourcePathEnv: 'JIRA_PLATFORM_OPENAPI',
+    output: 'jira-platform.trimmed.yaml',
+    upstream:
+      'https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json (stored copy: github.com/salto-io/jira-swaggers platform-swagger.v3.json, commit e9edd0efc751bbc5b2a2c33f8755f9ed04e14158)',
+    paths: {
+      '/rest/api/3/issue': ['post'],
+      '/rest/api/3/issue/{issueIdOrKey}/comment': ['get', 'post'],
+      '/rest/api/3/issue/{issueIdOrKey}/transitions': ['get', 'post'],
+    },
+    corrections: [
+      {
+        why: 'A 204 answer has no body (RFC 9110); the document gives 204 an empty application/json schema, which Jira does not send',
+        apply: (doc) => {
+          const paths = isObj(doc.paths) ? doc.paths : {};
+          for (const item of Object.values(paths)) {
+            if (!isObj(item)) continue;
+            for (const op of Object.values(item)) {
+              const responses = isObj(op) && isObj(op.responses) ? op.responses : undefined;
+              const noContent = responses?.['204'];
+              if (isObj(noContent)) delete noContent.content;
+            }
+          }
         },
       },
     ],
@@ -216,10 +247,13 @@ function main(): void {
   const repoRoot = path.resolve(__dirname, '..');
   const sourceDir = path.resolve(process.env.CONTRACTS_DIR ?? path.join(repoRoot, '../shared/contracts'));
   const outDir = path.join(repoRoot, 'contracts');
+  const only = process.argv.slice(2);
+  const specs = only.length ? SPECS.filter((s) => only.some((prefix) => s.output.startsWith(prefix))) : SPECS;
   // Trim everything before writing anything, so a failure never leaves a half-updated contracts/.
-  const outputs = SPECS.map((spec) => {
-    // Okta's document reuses its oneOf lists through hundreds of YAML aliases.
-    const doc: unknown = parse(fs.readFileSync(path.join(sourceDir, spec.source), 'utf8'), {
+  const outputs = specs.map((spec) => {
+    const own = spec.sourcePathEnv ? process.env[spec.sourcePathEnv] : undefined;
+    // Okta's document reuses its oneOf lists through hundreds of YAML aliases (JSON is YAML too).
+    const doc: unknown = parse(fs.readFileSync(own ?? path.join(sourceDir, spec.source), 'utf8'), {
       maxAliasCount: -1,
     });
     if (!isObj(doc)) throw new Error(`${spec.source} is not a YAML mapping`);

@@ -12,8 +12,15 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
-export type CommandName = 'provision' | 'plan' | 'status' | 'list' | 'teardown';
-export const COMMANDS: readonly CommandName[] = ['provision', 'plan', 'status', 'list', 'teardown'];
+export type CommandName = 'provision' | 'plan' | 'status' | 'list' | 'teardown' | 'sample-ticket';
+export const COMMANDS: readonly CommandName[] = [
+  'provision',
+  'plan',
+  'status',
+  'list',
+  'teardown',
+  'sample-ticket',
+];
 
 export interface GlobalOptions {
   apiUrl: string;
@@ -46,6 +53,16 @@ export type Command =
       waitFor: WaitOptions;
       workspace: string;
       environment?: string;
+    }
+  | {
+      kind: 'sample-ticket';
+      global: GlobalOptions;
+      system: 'jira' | 'servicenow';
+      workspace: string;
+      groups: string[];
+      environment?: string;
+      secret?: string;
+      timeoutSeconds: number;
     };
 
 /** A command line the CLI cannot turn into a request (exit code 3, like a 400). */
@@ -109,6 +126,16 @@ const TEARDOWN_OPTIONS = {
   environment: { type: 'string' },
 } as const satisfies Options;
 
+const SAMPLE_TICKET_OPTIONS = {
+  ...GLOBAL_OPTIONS,
+  system: { type: 'string' },
+  workspace: { type: 'string' },
+  group: { type: 'string', multiple: true },
+  environment: { type: 'string' },
+  secret: { type: 'string' },
+  timeout: { type: 'string' },
+} as const satisfies Options;
+
 const HELP: Record<CommandName | 'main', string> = {
   main: `kong-portal-provisioner: Kong Dev Portals with Okta sign-in, on request
 
@@ -120,6 +147,8 @@ Commands
   status      one request's status, steps and outputs
   list        the request history, newest first
   teardown    remove what the provisioner made for a workspace
+  sample-ticket  try the ticket front door locally: file a Jira (or ServiceNow) ticket in the
+              local sandbox, send its signed webhook, show the answer the ticket received
 
 Options for every command
   --api-url URL   the provisioning API (default $PROVISIONER_API_URL or ${DEFAULT_API_URL},
@@ -189,6 +218,23 @@ Remove what the provisioner made for workspace W in environment E (default: the 
 deployment serves; dev for the local service): restore the workspace's
 portal settings, delete the Okta authorization server and app, and their secrets. Anything it did
 not create is left alone and reported.
+
+Plus the options every command takes (kong-portal-provisioner --help).`,
+
+  'sample-ticket': `Usage: kong-portal-provisioner sample-ticket --workspace W --group G [--system jira|servicenow] [options]
+
+Against the local service ('npm start') only: files a ticket asking for workspace W's Dev Portal in
+the built-in Jira sandbox (or a requested item in the ServiceNow sandbox) through that system's REST
+API, approves it, sends the webhook that system would send - signed with the local webhook secret -
+follows the run, and prints the comment (or work note) the ticket received.
+
+  --system S       jira (default) or servicenow
+  --workspace W    Kong workspace the ticket asks for (required; 'default' exists in the sandbox)
+  --group G        Okta group; repeat for several (at least one; 'Everyone' exists in the sandbox)
+  --environment E  environment field of the ticket (default: left empty, the served one applies)
+  --secret S       the webhook signing secret (default: $JIRA_WEBHOOK_SECRET / $SERVICENOW_WEBHOOK_SECRET
+                   or the local development default npm start uses)
+  --timeout S      give up waiting for the run after S seconds (default ${DEFAULT_TIMEOUT_SECONDS})
 
 Plus the options every command takes (kong-portal-provisioner --help).`,
 };
@@ -351,6 +397,27 @@ export function parseCommandLine(
         if (value !== undefined) query[key] = value;
       }
       return { kind: 'list', global: globalOptions(values, env), query };
+    }
+    case 'sample-ticket': {
+      const { values } = parse(args, SAMPLE_TICKET_OPTIONS, first);
+      if (values.help) return { kind: 'help', topic: first };
+      const system = values.system ?? 'jira';
+      if (system !== 'jira' && system !== 'servicenow')
+        throw new UsageError(`--system must be jira or servicenow, not '${system}'`, first);
+      const groups = values.group ?? [];
+      if (groups.length === 0) throw new UsageError('--group is required (at least one)', first);
+      const secret =
+        values.secret ?? (system === 'jira' ? env.JIRA_WEBHOOK_SECRET : env.SERVICENOW_WEBHOOK_SECRET);
+      return {
+        kind: 'sample-ticket',
+        global: globalOptions(values, env),
+        system,
+        workspace: required(values.workspace, '--workspace', first),
+        groups,
+        ...(values.environment !== undefined ? { environment: values.environment } : {}),
+        ...(secret ? { secret } : {}),
+        timeoutSeconds: waitOptions(values, first).timeoutSeconds,
+      };
     }
     case 'teardown': {
       const { values } = parse(args, TEARDOWN_OPTIONS, first);

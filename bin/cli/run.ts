@@ -33,6 +33,7 @@ import {
   type RunView,
   type StepMark,
 } from './format';
+import { sampleTicket } from './sample-ticket';
 
 export interface CliIo {
   stdout(line: string): void;
@@ -128,6 +129,15 @@ async function execute(command: Runnable, api: ApiClient, io: CliIo): Promise<Ex
       else formatRun(run).forEach((l) => io.stdout(l));
       return exitCodeForStatus(run.status);
     }
+    case 'sample-ticket':
+      return sampleTicket(api, io, {
+        system: command.system,
+        workspace: command.workspace,
+        groups: command.groups,
+        ...(command.environment ? { environment: command.environment } : {}),
+        ...(command.secret ? { secret: command.secret } : {}),
+        timeoutSeconds: command.timeoutSeconds,
+      });
     case 'list': {
       const response = await api.call('GET', '/provisionings', { query: command.query });
       if (response.status !== 200) return refused(response);

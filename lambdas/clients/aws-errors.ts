@@ -41,7 +41,7 @@ export function awsErrorKind(err: unknown): string {
  * retrying, unless it is a programming error raised before sending.
  */
 export function mapAwsError(
-  service: 'DynamoDB' | 'Secrets Manager' | 'Step Functions',
+  service: 'DynamoDB' | 'Secrets Manager' | 'Step Functions' | 'EventBridge',
   operation: string,
   target: string,
   err: unknown,

@@ -14,7 +14,7 @@ import {
 } from '../core/errors';
 
 export interface HttpFailure {
-  vendor: 'Okta' | 'Kong';
+  vendor: 'Okta' | 'Kong' | 'Jira' | 'ServiceNow';
   operation: string;
   status?: number;
   /** Vendor error code (Okta `errorCode`) if any. */

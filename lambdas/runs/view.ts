@@ -45,6 +45,17 @@ export function runView(deps: Pick<RunDeps, 'basePath'>, steps: StepProgress[], 
     ...(record.error ? { error: record.error } : {}),
     ...(record.leftovers?.length ? { leftovers: record.leftovers } : {}),
     ...(record.warnings?.length ? { warnings: record.warnings } : {}),
+    ...(record.ticketAnswer ? { ticketAnswer: answerView(record.ticketAnswer) } : {}),
+  };
+}
+
+/** Where the answer on the ticket stands (the lease is an internal detail). */
+function answerView(answer: NonNullable<RequestRecord['ticketAnswer']>) {
+  return {
+    state: answer.state,
+    at: answer.at,
+    attempts: answer.attempts,
+    ...(answer.error ? { error: answer.error } : {}),
   };
 }
 
@@ -63,7 +74,7 @@ export async function viewRun(deps: RunDeps, id: string): Promise<RunView> {
   if (!execution) return runView(deps, steps, record);
   // A run that died without Finalize: show how it really ended and what it may have left.
   if (diedWithoutFinalize(execution))
-    return runView(deps, steps, { ...record, ...deadRunChanges(record, execution, history ?? []) });
+    return runView(deps, steps, { ...record, ...deadRunChanges(record, execution, steps) });
   return runView(deps, steps, { ...record, status: statusFromExecution(execution) });
 }
 

@@ -31,8 +31,8 @@ export interface StepMeta {
   readonly access: readonly SecretAccess[];
   /** Dry runs stop after this step. */
   readonly lastPlanningStep?: true;
-  /** What it may have made by the time it started (for a run that died without its undo). */
-  readonly leaves?: readonly Leftover[];
+  /** What it may have made by the time it started, and the undo state that removes each (for a run that died). */
+  readonly leaves?: Readonly<Partial<Record<Leftover, string>>>;
   readonly description: string;
 }
 
@@ -63,7 +63,7 @@ const PROVISIONING = [
     resultKey: 'portal',
     undo: ['DeletePortalSnapshot'],
     access: ['kong-token', 'write:kong-rollback', 'write:kong-baseline'],
-    leaves: ['kong-rollback'],
+    leaves: { 'kong-rollback': 'DeletePortalSnapshot' },
     description:
       'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
   },
@@ -79,7 +79,7 @@ const PROVISIONING = [
     resultKey: 'oktaApp',
     undo: ['DeleteOktaApp', 'DeleteClientSecret'],
     access: ['okta-token', 'write:client-secret'],
-    leaves: ['okta-app', 'client-secret'],
+    leaves: { 'okta-app': 'DeleteOktaApp', 'client-secret': 'DeleteClientSecret' },
     description: 'ensure the Web OIDC app; store its client secret in Secrets Manager',
   },
   {
@@ -87,7 +87,7 @@ const PROVISIONING = [
     resultKey: 'groupAssignments',
     undo: ['UnassignGroups'],
     access: ['okta-token'],
-    leaves: ['okta-group-assignments'],
+    leaves: { 'okta-group-assignments': 'UnassignGroups' },
     description: 'assign the requested groups to the app',
   },
   {
@@ -95,7 +95,7 @@ const PROVISIONING = [
     resultKey: 'authServer',
     undo: ['DeleteAuthServer'],
     access: ['okta-token'],
-    leaves: ['okta-authorization-server'],
+    leaves: { 'okta-authorization-server': 'DeleteAuthServer' },
     description: 'ensure the custom authorization server (audience, owned description)',
   },
   {
@@ -133,7 +133,7 @@ const PROVISIONING = [
     resultKey: 'portalAuth',
     undo: ['RevertPortal'],
     access: ['kong-token', 'read:client-secret'],
-    leaves: ['kong-portal-settings'],
+    leaves: { 'kong-portal-settings': 'RevertPortal' },
     description: 'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve',
   },
   {

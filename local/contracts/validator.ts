@@ -278,6 +278,9 @@ function jsonSchema(bodyOrResponse: Obj | undefined): unknown {
 const CONTRACTS_DIR = path.resolve(__dirname, '../../contracts');
 let okta: ContractValidator | undefined;
 let kong: ContractValidator | undefined;
+let jira: ContractValidator | undefined;
+let servicenow: ContractValidator | undefined;
+let adf: ValidateFunction | undefined;
 
 export function oktaContract(): ContractValidator {
   okta ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'okta-management.trimmed.yaml'));
@@ -287,4 +290,30 @@ export function oktaContract(): ContractValidator {
 export function kongContract(): ContractValidator {
   kong ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'kong-gateway-ee-3.4-admin.trimmed.yaml'));
   return kong;
+}
+
+export function jiraContract(): ContractValidator {
+  jira ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'jira-platform.trimmed.yaml'));
+  return jira;
+}
+
+/** Modeled from ServiceNow's documentation (no vendor OpenAPI file exists): see the file's header. */
+export function serviceNowContract(): ContractValidator {
+  servicenow ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'servicenow-table-api.modeled.yaml'));
+  return servicenow;
+}
+
+/**
+ * Atlassian Document Format, from Atlassian's own JSON schema (draft-04; Ajv reads it once its
+ * `$schema` is dropped: it uses no draft-04-only keyword semantics Ajv would misread).
+ */
+export function validateAdf(document: unknown): ContractResult {
+  if (!adf) {
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(CONTRACTS_DIR, 'atlassian-document-format.v1.schema.json'), 'utf8'),
+    ) as Obj;
+    delete schema.$schema;
+    adf = new Ajv({ strict: false, allErrors: true, logger: false }).compile(schema);
+  }
+  return toResult(adf, document);
 }

@@ -79,6 +79,40 @@ export interface StepFunctionsEmulatorOptions {
   region?: string;
   /** JSON file keeping executions (summary + history) across restarts. */
   dataFile?: string;
+  /**
+   * Called when an execution ends, however it ends (also for one found cut off by an earlier
+   * shutdown), as Step Functions emits an "Execution Status Change" event to EventBridge. Not called
+   * for executions the emulator's own close() stops: local mode is going down with them.
+   */
+  onExecutionEnded?: (execution: ExecutionSummary) => void;
+}
+
+/** The EventBridge event Step Functions sends when an execution's status changes (cw-events.md). */
+export function statusChangeEvent(e: ExecutionSummary, region = 'us-east-1'): Record<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: ACCOUNT,
+    time: (e.stopDate ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [e.executionArn],
+    detail: {
+      executionArn: e.executionArn,
+      stateMachineArn: e.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate.getTime(),
+      stopDate: e.stopDate ? e.stopDate.getTime() : null,
+      input: e.input,
+      inputDetails: { included: true },
+      output: e.output ?? null,
+      outputDetails: e.output === undefined ? null : { included: true },
+      error: e.error ?? null,
+      cause: e.cause ?? null,
+    },
+  };
 }
 
 const ACCOUNT = '000000000000';
@@ -462,6 +496,10 @@ export async function startStepFunctionsEmulator(
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let seq = 0;
   let closed = false;
+  let closing = false;
+  /** Ends noticed before the emulator is up (cut-off executions found at start) are reported once it is. */
+  let ready = false;
+  const endedEarly: Execution[] = [];
 
   const persist = persister(options.dataFile, () => ({ version: 1, executions: [...executions.values()] }));
 
@@ -499,7 +537,19 @@ export async function startStepFunctionsEmulator(
         writer.add('ExecutionAborted', at, 'executionAbortedEventDetails', failure);
         break;
     }
+    if (!closing) {
+      if (ready) notifyEnded(execution);
+      else endedEarly.push(execution);
+    }
     return true;
+  }
+
+  function notifyEnded(execution: Execution): void {
+    try {
+      options.onExecutionEnded?.(summary(execution));
+    } catch {
+      // A subscriber's failure is the subscriber's; the execution has ended regardless.
+    }
   }
 
   function outcomeOf(result: LocalExecution): Outcome {
@@ -738,16 +788,21 @@ export async function startStepFunctionsEmulator(
     host: options.host,
   });
 
-  const summary = (e: Execution): ExecutionSummary => ({
-    executionArn: e.executionArn,
-    stateMachineArn: e.stateMachineArn,
-    name: e.name,
-    status: e.status,
-    startDate: new Date(e.startDate),
-    ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
-    input: e.input,
-    ...compact({ output: e.output, error: e.error, cause: e.cause }),
-  });
+  function summary(e: Execution): ExecutionSummary {
+    return {
+      executionArn: e.executionArn,
+      stateMachineArn: e.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: new Date(e.startDate),
+      ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
+      input: e.input,
+      ...compact({ output: e.output, error: e.error, cause: e.cause }),
+    };
+  }
+
+  ready = true;
+  for (const execution of endedEarly.splice(0)) notifyEnded(execution);
 
   return {
     url: server.url,
@@ -757,6 +812,7 @@ export async function startStepFunctionsEmulator(
     },
     async close() {
       if (closed) return;
+      closing = true;
       for (const execution of executions.values()) {
         if (execution.status === 'RUNNING') stop(execution, undefined, STOPPED_BY_SHUTDOWN);
       }

@@ -199,7 +199,11 @@ export async function startHttpSandbox(
     const { route, params } = matched;
 
     let body: unknown;
-    if (raw.length > 0) {
+    const form = /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '');
+    if (raw.length > 0 && form) {
+      // OAuth token endpoints take form posts; their routes read the fields as an object.
+      body = Object.fromEntries(new URLSearchParams(raw));
+    } else if (raw.length > 0) {
       try {
         body = JSON.parse(raw);
       } catch {

@@ -9,6 +9,9 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ContractValidator, type ContractResult } from '../../local/contracts/validator';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { randomUUID } from 'node:crypto';
+import { serviceNowSignature } from '../../lambdas/core/webhook-signatures';
+import { hubSignature, jiraFixture } from '../support/tickets';
 
 const DOC_FILE = path.resolve(__dirname, '../../contracts/kong-portal-provisioner-api.yaml');
 const contract = ContractValidator.fromFile(DOC_FILE);
@@ -389,6 +392,92 @@ describe('DELETE /workspaces/{workspace}/portal', () => {
       outputs: { requestId: id, workspace: 'default', environment: 'dev' },
     });
     expect((final.outputs as { removed: string[] }).removed.length).toBeGreaterThan(0);
+  });
+});
+
+describe('POST /webhooks/jira and /webhooks/servicenow', () => {
+  const jiraDelivery = (payload: unknown, headers: Record<string, string> = {}) => {
+    const raw = JSON.stringify(payload);
+    return {
+      body: payload,
+      raw,
+      headers: {
+        'X-Hub-Signature': hubSignature(stack.webhookSecrets.jira, raw),
+        'X-Atlassian-Webhook-Identifier': randomUUID(),
+        ...headers,
+      },
+    };
+  };
+  const serviceNowDelivery = (payload: Record<string, unknown>, signature?: string) => {
+    const raw = JSON.stringify(payload);
+    const ts = String(Math.floor(Date.now() / 1000));
+    return {
+      body: payload,
+      raw,
+      headers: {
+        'X-SN-Timestamp': ts,
+        'X-SN-Signature':
+          signature ?? serviceNowSignature(stack.webhookSecrets.servicenow, ts, Buffer.from(raw)),
+      },
+    };
+  };
+  const jiraIssue = (workspace: string | null) => {
+    if (workspace) stack.kongSandbox!.control.addWorkspace(workspace, { portal: false });
+    const issue = stack.jiraSandbox!.control.addIssue('KPP', {
+      summary: 'portal',
+      project: { key: 'KPP' },
+      issuetype: { name: 'Service Request' },
+    });
+    return jiraFixture('jira/issue-created.json', issue, { customfield_10050: workspace });
+  };
+
+  it('answers a Jira delivery: 202 run, 200 rejected, 204 not a request, 400 not a webhook, 401 unsigned, 413 too large', async () => {
+    const accepted = await call('POST', '/webhooks/jira', jiraDelivery(jiraIssue('contract-jira')));
+    expect(accepted).toMatchObject({ status: 202, body: { status: 'RUNNING' } });
+    expect(accepted.headers.get('location')).toBe(accepted.body.statusUrl);
+    expect((await call('POST', '/webhooks/jira', jiraDelivery(jiraIssue(null)))).status).toBe(200);
+    const edited = jiraIssue('contract-jira-2');
+    expect(
+      (await call('POST', '/webhooks/jira', jiraDelivery({ ...edited, webhookEvent: 'jira:issue_deleted' })))
+        .status,
+    ).toBe(204);
+    expect(
+      (await call('POST', '/webhooks/jira', jiraDelivery({ webhookEvent: 'jira:issue_created' }))).status,
+    ).toBe(400);
+    const unsigned = jiraDelivery(jiraIssue('contract-jira-3'), { 'X-Hub-Signature': 'sha256=00' });
+    expect((await call('POST', '/webhooks/jira', unsigned)).status).toBe(401);
+    const huge = { raw: JSON.stringify({ webhookEvent: 'x', padding: 'x'.repeat(300 * 1024) }) };
+    expect((await call('POST', '/webhooks/jira', huge)).status).toBe(413);
+    await stack.idle();
+  });
+
+  it('answers a ServiceNow delivery: 202, 200, 204, 400, 401, 409 replayed, 413', async () => {
+    const sn = stack.servicenowSandbox!;
+    const item = (variables: Record<string, string>) => {
+      const created = sn.control.addRequestedItem(variables);
+      sn.control.updateItem(created.sys_id, { state: '2' });
+      return sn.deliveryPayload(created.sys_id);
+    };
+    stack.kongSandbox!.control.addWorkspace('contract-sn', { portal: false });
+    const delivery = serviceNowDelivery(item({ kong_workspace: 'contract-sn', okta_groups: 'Everyone' }));
+    expect((await call('POST', '/webhooks/servicenow', delivery)).status).toBe(202);
+    const replayed = await call('POST', '/webhooks/servicenow', serviceNowDelivery(delivery.body));
+    expect(replayed).toMatchObject({ status: 409, body: { error: 'Conflict' } });
+    expect(
+      (await call('POST', '/webhooks/servicenow', serviceNowDelivery(item({ okta_groups: 'Everyone' }))))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/webhooks/servicenow', serviceNowDelivery({ ...item({}), state: '1' }))).status,
+    ).toBe(204);
+    expect(
+      (await call('POST', '/webhooks/servicenow', serviceNowDelivery({ table: 'incident' }))).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/webhooks/servicenow', serviceNowDelivery(item({}), 'A'.repeat(43) + '='))).status,
+    ).toBe(401);
+    expect((await call('POST', '/webhooks/servicenow', { raw: 'x'.repeat(300 * 1024) })).status).toBe(413);
+    await stack.idle();
   });
 });
 

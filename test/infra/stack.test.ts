@@ -14,6 +14,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../lambdas/core/errors';
+import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, METRICS_SERVICE } from '../../lambdas/core/metric-names';
 import { PRODUCT, SECRET_KINDS } from '../../lambdas/core/naming';
 import * as catalogue from '../../lambdas/steps/catalogue';
 import {
@@ -734,10 +735,6 @@ describe('IAM least privilege', () => {
 
 describe('alarms', () => {
   const alarms = resourcesOf(resources, 'AWS::CloudWatch::Alarm');
-  const cleanupFilters = resourcesOf(resources, 'AWS::Logs::MetricFilter').filter(
-    ([, f]) => f.Properties?.FilterPattern === '{ $.status = "CLEANUP_INCOMPLETE" }',
-  );
-  const [cleanupMetric] = asArray(cleanupFilters[0]?.[1].Properties?.MetricTransformations).map(asObject);
   const alarmsOn = (namespace: Json | undefined, metricName: Json | undefined, machineId?: string) =>
     alarms.filter(
       ([, a]) =>
@@ -750,15 +747,17 @@ describe('alarms', () => {
   const operatorAlarms = {
     ExecutionsFailed: alarmsOn('AWS/States', 'ExecutionsFailed', stateMachineId),
     ExecutionsTimedOut: alarmsOn('AWS/States', 'ExecutionsTimedOut', stateMachineId),
-    CleanupIncomplete: alarmsOn(cleanupMetric?.MetricNamespace, cleanupMetric?.MetricName),
+    CleanupIncomplete: alarmsOn(DEFAULT_METRICS_NAMESPACE, METRIC_NAMES.cleanupIncomplete),
+    RunEndedDeadLetters: alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible'),
   };
   const topicIds = new Set(alarms.flatMap(([, a]) => asArray(a.Properties?.AlarmActions).map(refTarget)));
 
-  it('alarm on failed and timed-out provisioning executions and on incomplete cleanup, through SNS', () => {
-    // Intent: an operator is notified of every failed run, timed-out run, or rollback that left something behind.
+  it('alarm on failed and timed-out provisioning executions, incomplete cleanup and unhandled run-ended events, through SNS', () => {
+    // Intent: an operator is notified of every failed run, timed-out run, run that left something
+    // behind, and run whose end could not be reconciled or answered.
     expect(
       Object.fromEntries(Object.entries(operatorAlarms).map(([name, found]) => [name, found.length])),
-    ).toEqual({ ExecutionsFailed: 1, ExecutionsTimedOut: 1, CleanupIncomplete: 1 });
+    ).toEqual({ ExecutionsFailed: 1, ExecutionsTimedOut: 1, CleanupIncomplete: 1, RunEndedDeadLetters: 1 });
     for (const [id, alarm] of Object.values(operatorAlarms).flat()) {
       const { ComparisonOperator, Threshold, AlarmActions } = alarm.Properties ?? {};
       // One occurrence is enough to alarm, and the alarm goes to an SNS topic.
@@ -772,13 +771,14 @@ describe('alarms', () => {
     }
   });
 
-  it('count CLEANUP_INCOMPLETE outcomes from the Finalize function’s log', () => {
-    // Intent: the alarm that means "resources were left behind" is fed by what Finalize actually logs.
-    const finalize = stepFunctions(resources).find((f) => f.handler === FINALIZE_HANDLERS.provisioning.name);
-    const finalizeLogGroup = refTarget(asObject(finalize?.props.LoggingConfig).LogGroup);
-    expect(finalizeLogGroup).toEqual(expect.any(String));
-    expect(cleanupFilters.map(([, f]) => refTarget(f.Properties?.LogGroupName))).toEqual([finalizeLogGroup]);
-    expect(cleanupMetric?.MetricValue).toBe('1');
+  it('count CLEANUP_INCOMPLETE outcomes from the metric the run-ended handler emits', () => {
+    // Intent: the alarm that means "resources were left behind" reads exactly the EMF metric (name,
+    // namespace, `service` dimension) the handler writes, for every way a run can end so.
+    const [[, alarm]] = operatorAlarms.CleanupIncomplete as [[string, CfnResource]];
+    expect(alarm.Properties?.Dimensions).toEqual([{ Name: 'service', Value: METRICS_SERVICE }]);
+    const runEnded = lambdaFunctions(resources).filter((f) => f.env.METRICS_NAMESPACE !== undefined);
+    expect(runEnded.map((f) => f.env.METRICS_NAMESPACE)).toEqual([DEFAULT_METRICS_NAMESPACE]);
+    expect(resourcesOf(resources, 'AWS::Logs::MetricFilter')).toEqual([]);
   });
 
   it('notify through an encrypted SNS topic', () => {

@@ -4,7 +4,7 @@
  * Small hand-written definitions run through `runLocally` with stub handlers; one test runs the
  * real provisioning ASL.
  */
-import { mkdtemp, readFile, rm, copyFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, copyFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -25,6 +25,8 @@ import {
   STOPPED_BY_SHUTDOWN,
   startStepFunctionsEmulator,
   stateMachineArn,
+  statusChangeEvent,
+  type ExecutionSummary,
   type HostedStateMachine,
   type StepFunctionsEmulator,
 } from '../../local/emulators/step-functions';
@@ -615,6 +617,88 @@ describe('Step Functions emulator', () => {
       } finally {
         await afterCrash.close();
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Step Functions emulator status change events', () => {
+  it('reports every end - succeeded, failed, stopped, and cut off by an earlier shutdown - in the EventBridge shape, never a shutdown it causes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sfn-events-'));
+    const dataFile = join(dir, 'executions.json');
+    const ended: ExecutionSummary[] = [];
+    try {
+      const first = await startStepFunctionsEmulator({
+        stateMachines: machines,
+        dataFile,
+        onExecutionEnded: (e) => ended.push(e),
+      });
+      const client = clientFor(first);
+      const send = (name: string, input: JsonValue) =>
+        client.send(
+          new StartExecutionCommand({ stateMachineArn: worker.arn, name, input: JSON.stringify(input) }),
+        );
+      await settled((await send('ok', { mode: 'ok' })).executionArn!, client);
+      await settled((await send('fails', { mode: 'fail' })).executionArn!, client);
+      const stopped = (await send('stopped', { mode: 'wait', gate: 'events' })).executionArn!;
+      await client.send(
+        new StopExecutionCommand({ executionArn: stopped, error: 'Operator', cause: 'stopped by hand' }),
+      );
+      const cutOff = (await send('cut-off', { mode: 'wait', gate: 'events-2' })).executionArn!;
+      await until(() => ended.length === 3);
+      await first.close();
+      release('events');
+      release('events-2');
+      // Closing stopped `cut-off` itself: local mode is going down, nobody is told.
+      expect(ended.map((e) => [e.name, e.status])).toEqual([
+        ['ok', 'SUCCEEDED'],
+        ['fails', 'FAILED'],
+        ['stopped', 'ABORTED'],
+      ]);
+
+      const second = await startStepFunctionsEmulator({
+        stateMachines: machines,
+        dataFile,
+        onExecutionEnded: (e) => ended.push(e),
+      });
+      try {
+        expect(ended.slice(3).map((e) => [e.executionArn, e.status])).toEqual([]);
+      } finally {
+        await second.close();
+      }
+      // The cut-off one was saved ABORTED by the orderly close; a crash leaves it RUNNING on disk,
+      // and that one is reported when local mode starts again.
+      const raw = JSON.parse(await readFile(dataFile, 'utf8')) as {
+        version: 1;
+        executions: Array<Record<string, unknown>>;
+      };
+      for (const e of raw.executions)
+        if (e.executionArn === cutOff) Object.assign(e, { status: 'RUNNING', stopDate: undefined });
+      await writeFile(dataFile, JSON.stringify(raw));
+      const third = await startStepFunctionsEmulator({
+        stateMachines: machines,
+        dataFile,
+        onExecutionEnded: (e) => ended.push(e),
+      });
+      await third.close();
+      expect(ended.slice(3).map((e) => [e.name, e.status])).toEqual([['cut-off', 'ABORTED']]);
+
+      const event = statusChangeEvent(ended[2] as ExecutionSummary);
+      expect(event).toMatchObject({
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        resources: [stopped],
+        detail: {
+          executionArn: stopped,
+          stateMachineArn: worker.arn,
+          name: 'stopped',
+          status: 'ABORTED',
+          error: 'Operator',
+          cause: 'stopped by hand',
+        },
+      });
+      expect(typeof (event.detail as { startDate: unknown }).startDate).toBe('number');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

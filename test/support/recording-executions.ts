@@ -53,7 +53,12 @@ export class RecordingExecutions implements Executions {
     this.executions.set(this.arnOf(kind, id), { status });
   }
 
-  end(kind: RequestKind, id: string, status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'): void {
-    this.executions.set(this.arnOf(kind, id), { status });
+  end(
+    kind: RequestKind,
+    id: string,
+    status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED',
+    details: Omit<ExecutionDescription, 'status'> = {},
+  ): void {
+    this.executions.set(this.arnOf(kind, id), { status, ...details });
   }
 }

@@ -1,3 +1,6 @@
 export * from './schema';
 export * from './paging';
 export * from './store';
+export * from './deliveries';
+export * from './answers';
+export * from './run-ends';

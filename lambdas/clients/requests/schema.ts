@@ -5,6 +5,7 @@
  *   item      pk                              sk        gsi1pk / gsi1sk                                gsi2pk / gsi2sk
  *   request   REQUEST#<id>                    REQUEST   WORKSPACE#<env>#<workspace> / <createdAt>#<id>  REQUESTS / <createdAt>#<id>
  *   lock      LOCK#<env>#<workspace>          LOCK      -                                              -
+ *   delivery  DELIVERY#<channel>#<deliveryId>  DELIVERY  -                                              -
  *
  * - GSI1 lists one workspace's requests newest first; GSI2 lists all requests newest first. GSI2
  *   is a single partition on purpose: provisioning requests arrive a few a day, far below one
@@ -15,6 +16,11 @@
  *   (= `expiresAt`): the lock is judged by `expiresAt`; `ttl` only lets DynamoDB's sweeper
  *   (which may lag by days) collect abandoned locks.
  * - Workspace and environment names cannot contain `#`, so `WORKSPACE#a#b#c` has one meaning.
+ * - Delivery items bind a ticketing webhook's delivery id to the request it asked for (or to why it
+ *   was rejected), with `ttl` a day ahead: long past Jira's ~30 minute retry window. Delivery ids
+ *   cannot contain `#` (DELIVERY_ID in core/ticket-request.ts).
+ * - `ticketAnswer` (on request and delivery items) claims the answer on the ticket before it is
+ *   posted, so an at-least-once event posts it once (see ./answers.ts).
  *
  * Records are secret-free by contract: `outputs` holds identifiers and ARNs, never values.
  */
@@ -73,7 +79,26 @@ const requestSource = z.object({
   principal: z.string().optional(),
   sourceIp: z.string().optional(),
   userAgent: z.string().optional(),
+  /** The ticket key (`SD-42`, `RITM0010001`), for requests from a ticketing webhook. */
   ticket: z.string().optional(),
+  /** The vendor's id of the ticket (Jira issue id, ServiceNow sys_id): what its API is called with. */
+  ticketId: z.string().optional(),
+});
+
+export const ANSWER_STATES = ['CLAIMED', 'POSTED', 'FAILED'] as const;
+
+/** Where the answer on the ticket stands. */
+export const ticketAnswerSchema = z.object({
+  state: z.enum(ANSWER_STATES),
+  /** When the state was entered (ISO-8601). */
+  at: z.string(),
+  /** Epoch ms until which a CLAIMED answer belongs to the invocation that claimed it. */
+  leaseUntil: z.number().optional(),
+  attempts: z.number(),
+  /** The Jira comment id, once posted. */
+  commentId: z.string().optional(),
+  /** The error name of the last failed attempt (no message: it could quote a vendor's answer). */
+  error: z.string().optional(),
 });
 
 const failure = z.object({ name: z.string(), message: z.string() });
@@ -98,8 +123,10 @@ export const requestRecordSchema = z.object({
   leftovers: z.array(z.string()).optional(),
   /** Changes a run makes to an existing portal that weaken it (recorded for status and plan). */
   warnings: z.array(z.string()).optional(),
+  ticketAnswer: ticketAnswerSchema.optional(),
 });
 
+export type TicketAnswerState = z.infer<typeof ticketAnswerSchema>;
 export type RequestSource = z.infer<typeof requestSource>;
 export type RequestRecord = z.infer<typeof requestRecordSchema>;
 
@@ -129,12 +156,17 @@ export type RequestChanges = Partial<
 
 const REQUEST_SK = 'REQUEST';
 const LOCK_SK = 'LOCK';
+const DELIVERY_SK = 'DELIVERY';
 export const ALL_REQUESTS = 'REQUESTS';
 
 export const requestKey = (id: string) => ({ [S.partitionKey]: `REQUEST#${id}`, [S.sortKey]: REQUEST_SK });
 export const lockKey = ({ environment, workspace }: LockScope) => ({
   [S.partitionKey]: `LOCK#${environment}#${workspace}`,
   [S.sortKey]: LOCK_SK,
+});
+export const deliveryKey = (channel: string, deliveryId: string) => ({
+  [S.partitionKey]: `DELIVERY#${channel}#${deliveryId}`,
+  [S.sortKey]: DELIVERY_SK,
 });
 export const workspacePartition = ({ environment, workspace }: LockScope) =>
   `WORKSPACE#${environment}#${workspace}`;

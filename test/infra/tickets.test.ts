@@ -1,0 +1,216 @@
+/**
+ * The ticketing parts of the template, read as an operator (and an auditor) would: the webhook
+ * routes take no IAM but are throttled tighter than the stage and size-limited by their handler;
+ * each webhook function reads exactly one secret - its own generated signing secret - and may
+ * start provisioning but not teardown; only the run-ended function reads the Jira / ServiceNow
+ * credentials; the run-ended rule covers both state machines' terminal statuses and lands failures
+ * in an encrypted, alarmed dead-letter queue; cdk-nag stays clean; bad configuration fails the synth.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ProvisioningStack, type ProvisioningConfig } from '../../lib/stack';
+import { WEBHOOK_MAX_BODY_BYTES } from '../../lib/webhooks';
+import { TICKETS_CONFIG } from '../support/ticket-config';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Resource = { Type: string; Properties: Record<string, Json> };
+
+function build(config: ProvisioningConfig) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const stack = new ProvisioningStack(app, 'Tickets', { config });
+  return { app, stack, resources: Template.fromStack(stack).toJSON().Resources as Record<string, Resource> };
+}
+
+const { app, stack, resources } = build(TICKETS_CONFIG);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = (v: Json | undefined): Json[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const text = (v: unknown) => JSON.stringify(v);
+
+const fn = (description: string) => {
+  const found = ofType('AWS::Lambda::Function').find(
+    ([, f]) => f.Properties.Description === `kong-portal-provisioner: ${description}`,
+  );
+  if (!found) throw new Error(`no function ${description}`);
+  const [id, f] = found;
+  const roleId = (f.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
+  const statements = ofType('AWS::IAM::Policy')
+    .filter(([, p]) => text(p.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap(
+      ([, p]) => (p.Properties.PolicyDocument as { Statement: Array<Record<string, Json>> }).Statement,
+    );
+  return {
+    id,
+    props: f.Properties,
+    env: (f.Properties.Environment as { Variables: Record<string, Json> }).Variables,
+    statements,
+  };
+};
+const secretStatements = (statements: Array<Record<string, Json>>) =>
+  statements.filter((s) => asArray(s.Action).some((a) => String(a).startsWith('secretsmanager:')));
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
+
+describe('webhook routes', () => {
+  const methods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'POST');
+  const webhookResources = ofType('AWS::ApiGateway::Resource').filter(([, r]) =>
+    ['jira', 'servicenow'].includes(String(r.Properties.PathPart)),
+  );
+
+  it('exist for each configured system without IAM, while every self-service route keeps IAM', () => {
+    const webhookIds = new Set(webhookResources.map(([id]) => id));
+    const webhookMethods = methods.filter(([, m]) =>
+      webhookIds.has(String((m.Properties.ResourceId as { Ref: string }).Ref)),
+    );
+    expect(webhookMethods).toHaveLength(2);
+    for (const [, m] of webhookMethods) expect(m.Properties.AuthorizationType).toBe('NONE');
+    const others = ofType('AWS::ApiGateway::Method').filter(
+      ([id]) => !webhookMethods.some(([w]) => w === id),
+    );
+    expect(others.length).toBe(4);
+    for (const [, m] of others) expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('are throttled per method, tighter than the stage', () => {
+    const [, stage] = ofType('AWS::ApiGateway::Stage')[0]!;
+    const settings = stage.Properties.MethodSettings as Array<Record<string, Json>>;
+    const stageWide = settings.find((s) => s.ResourcePath === '/*');
+    for (const name of ['jira', 'servicenow']) {
+      const own = settings.find((s) => s.ResourcePath === `/~1webhooks~1${name}` && s.HttpMethod === 'POST');
+      expect(own).toMatchObject({
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+      });
+      expect(Number(own?.ThrottlingRateLimit)).toBeLessThan(Number(stageWide?.ThrottlingRateLimit));
+    }
+  });
+
+  it('refuse large bodies in their handlers (API Gateway REST has no body-size setting)', () => {
+    for (const name of ['JiraWebhook', 'ServiceNowWebhook'])
+      expect(fn(name).env.WEBHOOK_MAX_BODY_BYTES).toBe(String(WEBHOOK_MAX_BODY_BYTES));
+    expect(WEBHOOK_MAX_BODY_BYTES).toBeLessThanOrEqual(512 * 1024);
+  });
+});
+
+describe('webhook functions', () => {
+  const secrets = stack.webhooks!.signingSecrets;
+
+  it('each read only their own signing secret, generated by Secrets Manager (its value is not in the template)', () => {
+    for (const [name, own, other] of [
+      ['JiraWebhook', secrets.jira!, secrets.servicenow!],
+      ['ServiceNowWebhook', secrets.servicenow!, secrets.jira!],
+    ] as const) {
+      const { env, statements } = fn(name);
+      const readable = secretStatements(statements).flatMap((s) => asArray(s.Resource));
+      expect(readable).toEqual([{ Ref: logicalId(own) }]);
+      expect(text(readable)).not.toContain(logicalId(other));
+      expect(env.WEBHOOK_SECRET_ARN).toEqual({ Ref: logicalId(own) });
+      for (const s of secretStatements(statements))
+        expect(asArray(s.Action).sort()).toEqual([
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]);
+    }
+    const generated = ofType('AWS::SecretsManager::Secret');
+    expect(generated).toHaveLength(2);
+    for (const [, s] of generated) {
+      expect(s.Properties.GenerateSecretString).toBeDefined();
+      expect(s.Properties.SecretString).toBeUndefined();
+      // Outside the prefix the workflow steps may write and delete under.
+      expect(String(s.Properties.Name)).toMatch(/^kong-portal-provisioner-webhooks\/test\//);
+    }
+  });
+
+  it('may start provisioning runs but not teardowns, and publish only to the default event bus', () => {
+    for (const name of ['JiraWebhook', 'ServiceNowWebhook']) {
+      const { statements } = fn(name);
+      const starts = statements.filter((s) => asArray(s.Action).includes('states:StartExecution'));
+      expect(starts.flatMap((s) => asArray(s.Resource))).toEqual([
+        { Ref: logicalId(stack.workflow.stateMachine) },
+      ]);
+      const puts = statements.filter((s) => asArray(s.Action).includes('events:PutEvents'));
+      expect(text(puts.flatMap((s) => asArray(s.Resource)))).toContain(':event-bus/default');
+    }
+  });
+});
+
+describe('the run-ended handler', () => {
+  const runEnded = fn('RunEnded');
+
+  it('is the only function that reads the Jira and ServiceNow credentials', () => {
+    const readers = ofType('AWS::Lambda::Function')
+      .map(([, f]) => String(f.Properties.Description).replace('kong-portal-provisioner: ', ''))
+      .filter((name) =>
+        text(secretStatements(fn(name).statements)).match(/ops\/(jira|servicenow)-credentials/),
+      );
+    expect(readers).toEqual(['RunEnded']);
+    expect(runEnded.env).toMatchObject({
+      JIRA_BASE_URL: 'https://acme.atlassian.net',
+      JIRA_SUCCESS_TRANSITION_ID: '31',
+      SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com',
+      SERVICENOW_SUCCESS_STATE: '3',
+    });
+    expect(text(runEnded.env)).toMatch(/JIRA_CREDENTIALS_SECRET_ARN.*ops\/jira-credentials/);
+  });
+
+  it('receives the terminal statuses of both state machines, and ticket rejections', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const ended = rules.find((r) => text(r.EventPattern).includes('Step Functions Execution Status Change'));
+    expect(ended?.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+        stateMachineArn: [
+          { Ref: logicalId(stack.workflow.stateMachine) },
+          { Ref: logicalId(stack.teardown.stateMachine) },
+        ],
+      },
+    });
+    const rejected = rules.find((r) => text(r.EventPattern).includes('Ticket Rejected'));
+    for (const rule of [ended, rejected]) {
+      const [target] = rule?.Targets as Array<Record<string, Json>>;
+      expect(target?.Arn).toEqual({ 'Fn::GetAtt': [runEnded.id, 'Arn'] });
+      expect(target).toMatchObject({
+        RetryPolicy: { MaximumRetryAttempts: 8 },
+        DeadLetterConfig: { Arn: expect.anything() },
+      });
+    }
+  });
+
+  it('retries a failed event, then keeps it in an encrypted, alarmed dead-letter queue', () => {
+    const [[, config]] = ofType('AWS::Lambda::EventInvokeConfig') as [[string, Resource]];
+    expect(config.Properties).toMatchObject({
+      FunctionName: { Ref: runEnded.id },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    const queueId = logicalId(stack.runEnded.deadLetters);
+    expect(text(config.Properties.DestinationConfig)).toContain(queueId);
+    expect(resources[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.some((a) => text(a.Dimensions).includes(queueId))).toBe(true);
+    expect(alarms.some((a) => a.MetricName === 'TicketAnswersFailed')).toBe(true);
+  });
+});
+
+describe('the stack with tickets', () => {
+  it('passes cdk-nag with every acknowledgement scoped', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(
+      report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`)),
+    ).toEqual([]);
+  });
+
+  it('refuses a mapping that does not parse, naming what is wrong', () => {
+    const broken = structuredClone(TICKETS_CONFIG);
+    (broken.tickets!.jira!.mapping.fields as Record<string, string>).workspace = 'Workspace Field';
+    expect(() => build(broken)).toThrow(/Invalid Jira mapping: .*must be a Jira field id/);
+  });
+
+  it('refuses vendor credentials kept under the prefix the workflow manages', () => {
+    const misplaced = structuredClone(TICKETS_CONFIG);
+    misplaced.tickets!.servicenow!.credentialsSecretName = 'kong-portal-provisioner/test/servicenow';
+    expect(() => build(misplaced)).toThrow(/must not be under 'kong-portal-provisioner\/'/);
+  });
+});
