@@ -472,7 +472,9 @@ function planItem(item: PlanItemView): string {
     .filter(([k, v]) => v !== undefined && v !== null && !looksSecret(k))
     .map(([k, v]) => `${k}=${valueText(v)}`)
     .join(' ');
-  return `  ${item.action.padEnd(10)}${item.what}${detail ? `  (${detail})` : ''}`;
+  // A column of 10, and at least one space after the longest action ('reactivate').
+  const action = item.action.length < 10 ? item.action.padEnd(10) : `${item.action} `;
+  return `  ${action}${item.what}${detail ? `  (${detail})` : ''}`;
 }
 
 export function formatPlan(plan: PlanView): string[] {

@@ -1,15 +1,16 @@
 /**
  * Kong Enterprise Admin API (Gateway EE <= 3.4 workspace Dev Portal), over axios with RBAC.
  * Reads where a workspace's portal lives, snapshots its `config.portal*` values, turns the portal
- * on with OpenID Connect, restores a snapshot exactly, and verifies the result end to end.
+ * on with OpenID Connect, restores a snapshot exactly (writing only what differs), and reads back
+ * what a developer's sign-in will use.
  */
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { isDeepStrictEqual } from 'node:util';
-import { PermanentError, ValidationError, type FieldIssue, type ProvisionerError } from '../core/errors';
+import { PermanentError, ValidationError, type ProvisionerError } from '../core/errors';
 import { discoveryUrl, type PortalAuthConf } from '../core/portal-auth-conf';
 import { hiddenValuesIn } from '../core/settings-mask';
 import type { KongPortalConfiguration } from '../core/portal-urls';
-import { isNetworkCode, toProvisionerError } from './http-errors';
+import { mapAxiosError } from './axios-errors';
 import { logger } from './logger';
 
 export interface KongConfig {
@@ -43,6 +44,14 @@ export interface PortalAuthApplication {
 export interface VerifyExpectation {
   issuer: string;
   clientId: string;
+  redirectUri: string;
+}
+
+/** What Kong will send to Okta when a developer signs in, as read back from the workspace. */
+export interface StoredSignIn {
+  discoveryUrl: string;
+  redirectUri: string;
+  scopes: string[];
 }
 
 const kongHints = (rbacHeader: string) => ({
@@ -50,47 +59,6 @@ const kongHints = (rbacHeader: string) => ({
   forbidden:
     "the RBAC user behind the Kong token may not do this; it needs read and update on '/workspaces/*' and read on '/<workspace>/kong'",
 });
-
-interface KongErrorBody {
-  message?: unknown;
-  name?: unknown;
-  code?: unknown;
-  fields?: unknown;
-}
-
-/** Kong's `fields` is nested ({config: {portal: "expected a boolean"}}): flatten to dotted paths. */
-function issuesFromFields(fields: unknown, prefix = ''): FieldIssue[] {
-  if (typeof fields === 'string') return [{ field: prefix, reason: fields }];
-  if (Array.isArray(fields))
-    return fields.flatMap((f, i) => issuesFromFields(f, prefix ? `${prefix}.${i}` : String(i)));
-  if (typeof fields !== 'object' || fields === null) return [];
-  return Object.entries(fields).flatMap(([key, value]) =>
-    issuesFromFields(value, prefix ? `${prefix}.${key}` : key),
-  );
-}
-
-const DISCOVERY_HINTS = {
-  unauthorized: 'the discovery document should be public',
-  forbidden: 'the discovery document should be public',
-};
-
-/**
- * A redirect is never followed with credentials. Name where it pointed (origin only: a Location can
- * carry a query) so the operator can fix the configured URL.
- */
-function redirected(vendor: string, operation: string, status: number, location: unknown): PermanentError {
-  let target = 'another address';
-  try {
-    if (typeof location === 'string') target = new URL(location).origin;
-  } catch {
-    // a relative or malformed Location: keep the generic wording
-  }
-  return new PermanentError(
-    `${vendor} ${operation} answered with a redirect (HTTP ${status} to ${target}), which is not followed: ` +
-      `configure the address that answers directly${vendor === 'Kong' ? ' (KONG_ADMIN_URL)' : ''}`,
-    { vendor, operation, status },
-  );
-}
 
 export function mapKongError(
   operation: string,
@@ -101,67 +69,8 @@ export function mapKongError(
   return mapAxiosError('Kong', operation, err, kongHints(rbacHeader), secrets);
 }
 
-function mapAxiosError(
-  vendor: 'Kong' | 'Okta',
-  operation: string,
-  err: unknown,
-  hints: { unauthorized: string; forbidden: string },
-  secrets: ReadonlyArray<string | undefined> = [],
-): ProvisionerError {
-  if (isAxiosError(err)) {
-    if (/maxContentLength|maxBodyLength/.test(err.message)) {
-      return new PermanentError(
-        `${vendor} ${operation} answered with a body too large to read (over its limit)`,
-        {
-          vendor,
-          operation,
-        },
-      );
-    }
-    const status = err.response?.status ?? 0;
-    if (status >= 300 && status < 400)
-      return redirected(vendor, operation, status, err.response?.headers?.location);
-    if (!err.response) {
-      const network =
-        err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : (err.code ?? 'network error');
-      return toProvisionerError({ vendor, operation, summary: '', network }, hints, secrets);
-    }
-    const body = (
-      typeof err.response.data === 'object' && err.response.data !== null ? err.response.data : {}
-    ) as KongErrorBody;
-    const reset = Number(
-      err.response.headers?.['x-ratelimit-reset'] ?? err.response.headers?.['retry-after'],
-    );
-    return toProvisionerError(
-      {
-        vendor,
-        operation,
-        status: err.response.status,
-        summary: typeof body.message === 'string' ? body.message : `HTTP ${err.response.status}`,
-        issues: issuesFromFields(body.fields),
-        rateLimitReset:
-          Number.isFinite(reset) && reset > 0 ? Math.ceil(Date.now() / 1000) + reset : undefined,
-      },
-      hints,
-      secrets,
-    );
-  }
-  if (isNetworkCode((err as { code?: unknown } | null)?.code)) {
-    return toProvisionerError(
-      { vendor, operation, summary: '', network: String((err as { code: unknown }).code) },
-      hints,
-      secrets,
-    );
-  }
-  return new PermanentError(
-    `${vendor} ${operation} failed unexpectedly: ${err instanceof Error ? err.name : typeof err}`,
-  );
-}
-
 /** Kong's answers here are a workspace and a node configuration: a few KB. */
 const MAX_KONG_ANSWER_BYTES = 1024 * 1024;
-/** A discovery document is a few KB; Okta's are under 5 KB. */
-const MAX_DISCOVERY_BYTES = 256 * 1024;
 
 /** Kong returns portal_auth_conf as the string it stored: compare what it encodes, not its spacing. */
 function sameSetting(a: unknown, b: unknown): boolean {
@@ -324,10 +233,11 @@ export class KongClient {
   }
 
   /**
-   * Checks what a developer's sign-in depends on: the portal is on with OpenID Connect, the
-   * stored conf names our issuer and client, and the issuer's discovery document answers.
+   * Reads back what a developer's sign-in depends on on Kong's side: the portal is on with OpenID
+   * Connect and the stored conf names our issuer, client and redirect URI. Returns what Kong will
+   * send to Okta when a developer signs in.
    */
-  async verifyPortal(workspace: string, expected: VerifyExpectation): Promise<{ discoveryUrl: string }> {
+  async verifyPortal(workspace: string, expected: VerifyExpectation): Promise<StoredSignIn> {
     const settings = await this.readPortalSettings(workspace);
     const problems: string[] = [];
     if (settings.portal !== true) problems.push('portal is not enabled');
@@ -347,34 +257,16 @@ export class KongClient {
       problems.push(`portal_auth_conf.issuer is '${String(conf.issuer)}', expected '${url}'`);
     if (conf.client_id?.[0] !== expected.clientId)
       problems.push(`portal_auth_conf.client_id is not '${expected.clientId}'`);
+    if (conf.redirect_uri?.[0] !== expected.redirectUri)
+      problems.push(
+        `portal_auth_conf.redirect_uri is '${String(conf.redirect_uri?.[0])}', expected '${expected.redirectUri}'`,
+      );
     if (problems.length) {
       throw new PermanentError(
         `Kong workspace '${workspace}' portal is not configured as written: ${problems.join('; ')}`,
         { workspace },
       );
     }
-
-    let discovery: { issuer?: unknown };
-    try {
-      discovery = (
-        await axios.get<{ issuer?: unknown }>(url, {
-          timeout: 10_000,
-          headers: { Accept: 'application/json' },
-          maxRedirects: 0,
-          maxContentLength: MAX_DISCOVERY_BYTES,
-        })
-      ).data;
-    } catch (err) {
-      // Right after creation the issuer can lag: 5xx/timeouts stay retryable, the rest is final.
-      const mapped = mapAxiosError('Okta', 'fetchDiscoveryDocument', err, DISCOVERY_HINTS);
-      if (mapped.retryable) throw mapped;
-      throw new PermanentError(`The issuer's discovery document ${url} does not answer: ${mapped.message}`);
-    }
-    if (discovery.issuer !== expected.issuer.replace(/\/+$/, '')) {
-      throw new PermanentError(
-        `The discovery document at ${url} names issuer '${String(discovery.issuer)}', expected '${expected.issuer}'`,
-      );
-    }
-    return { discoveryUrl: url };
+    return { discoveryUrl: url, redirectUri: expected.redirectUri, scopes: conf.scopes ?? [] };
   }
 }

@@ -7,7 +7,7 @@ import type { PortalUrls } from './portal-urls';
 import type { ProvisioningRequest } from './request';
 
 /** `ensure`: created unless it is already there (only known once the resource it belongs to exists). */
-export type Action = 'create' | 'reuse' | 'ensure' | 'conflict' | 'change' | 'unchanged';
+export type Action = 'create' | 'reuse' | 'reactivate' | 'ensure' | 'conflict' | 'change' | 'unchanged';
 
 export interface PlanInput {
   request: ProvisioningRequest;
@@ -15,8 +15,8 @@ export interface PlanInput {
   urls: PortalUrls;
   groups: Array<{ ref: string; id: string; name: string }>;
   existing: {
-    app?: { id: string; managedByProvisioner: boolean };
-    authServer?: { id: string; managedByProvisioner: boolean };
+    app?: { id: string; managedByProvisioner: boolean; active: boolean };
+    authServer?: { id: string; managedByProvisioner: boolean; active: boolean };
   };
   /** The workspace's current portal settings, secrets already masked. */
   currentSettings: Record<string, unknown>;
@@ -45,9 +45,10 @@ export interface Plan {
   warnings?: string[];
 }
 
-function existingAction(found: { managedByProvisioner: boolean } | undefined): Action {
+function existingAction(found: { managedByProvisioner: boolean; active: boolean } | undefined): Action {
   if (!found) return 'create';
-  return found.managedByProvisioner ? 'reuse' : 'conflict';
+  if (!found.managedByProvisioner) return 'conflict';
+  return found.active ? 'reuse' : 'reactivate';
 }
 
 export function buildPlan(input: PlanInput): Plan {

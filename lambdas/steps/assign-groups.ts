@@ -1,6 +1,7 @@
 /** AssignGroups and its undo UnassignGroups (only the assignments this request added). */
 import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
+import { whileFresh } from './fresh';
 import { requireResource } from './scope';
 import type { GroupAssignmentsResource, WorkflowState } from './state';
 
@@ -10,12 +11,13 @@ export async function assignGroups(
 ): Promise<GroupAssignmentsResource> {
   const app = requireResource(state.resources.oktaApp, 'oktaApp');
   const groups = requireResource(state.resources.oktaInputs, 'oktaInputs').groups;
-  return {
-    assignments: await okta.apps.ensureGroupAssignments(
+  const assignments = await whileFresh(app.created, 'the app', () =>
+    okta.apps.ensureGroupAssignments(
       app.appId,
       groups.map((g) => g.id),
     ),
-  };
+  );
+  return { assignments };
 }
 
 export async function unassignGroups(

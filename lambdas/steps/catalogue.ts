@@ -139,8 +139,9 @@ const PROVISIONING = [
   {
     name: 'VerifyPortal',
     resultKey: 'verification',
-    access: ['kong-token'],
-    description: 'read back the workspace and fetch the issuer discovery document',
+    access: ['kong-token', 'okta-token'],
+    description:
+      "read back the workspace, fetch the discovery document, ask Okta's authorize endpoint whether it would start sign-in",
   },
 ] as const satisfies readonly FlowNode[];
 

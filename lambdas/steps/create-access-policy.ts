@@ -1,6 +1,7 @@
 /** CreateAccessPolicy: the server's access policy for the portal's app. Undone with its server (DeleteAuthServer). */
 import type { StepContext } from './context';
 import { describeServer } from './create-auth-server';
+import { whileFresh } from './fresh';
 import { nameOf, ownerOf, requireResource } from './scope';
 import type { SimpleResource, WorkflowState } from './state';
 
@@ -10,10 +11,12 @@ export function createAccessPolicy(
 ): Promise<SimpleResource> {
   const server = requireResource(state.resources.authServer, 'authServer');
   const app = requireResource(state.resources.oktaApp, 'oktaApp');
-  return okta.authorization.ensureAccessPolicy(server.authServerId, {
-    name: nameOf(state),
-    description: describeServer(state),
-    clientId: app.clientId,
-    owner: ownerOf(state),
-  });
+  return whileFresh(server.created, 'the authorization server', () =>
+    okta.authorization.ensureAccessPolicy(server.authServerId, {
+      name: nameOf(state),
+      description: describeServer(state),
+      clientId: app.clientId,
+      owner: ownerOf(state),
+    }),
+  );
 }

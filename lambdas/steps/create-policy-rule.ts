@@ -1,5 +1,6 @@
 /** CreatePolicyRule: authorization code only, any user, any scope. Undone with its server (DeleteAuthServer). */
 import type { StepContext } from './context';
+import { whileFresh } from './fresh';
 import { nameOf, requireResource } from './scope';
 import type { SimpleResource, WorkflowState } from './state';
 
@@ -9,9 +10,11 @@ export function createPolicyRule(
 ): Promise<SimpleResource> {
   const server = requireResource(state.resources.authServer, 'authServer');
   const policy = requireResource(state.resources.authorization?.accessPolicy, 'authorization.accessPolicy');
-  return okta.authorization.ensurePolicyRule(server.authServerId, policy.id, {
-    name: nameOf(state),
-    accessTokenMinutes: state.request.tokenLifetimes.accessTokenMinutes,
-    refreshTokenWindowMinutes: state.request.tokenLifetimes.refreshTokenWindowMinutes,
-  });
+  return whileFresh(server.created, 'the authorization server', () =>
+    okta.authorization.ensurePolicyRule(server.authServerId, policy.id, {
+      name: nameOf(state),
+      accessTokenMinutes: state.request.tokenLifetimes.accessTokenMinutes,
+      refreshTokenWindowMinutes: state.request.tokenLifetimes.refreshTokenWindowMinutes,
+    }),
+  );
 }

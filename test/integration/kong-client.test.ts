@@ -2,7 +2,6 @@
 // settings Kong's own schema accepts (the sandbox checks them against Kong's OpenAPI document),
 // restores a snapshot exactly, verifies against a live issuer, and maps failures without leaking.
 import { KongClient, PORTAL_KEYS } from '../../lambdas/clients/kong';
-import { OktaClient } from '../../lambdas/clients/okta';
 import { PermanentError, RateLimitedError, TransientError, ValidationError } from '../../lambdas/core/errors';
 import { buildPortalAuthConf } from '../../lambdas/core/portal-auth-conf';
 import { derivePortalUrls } from '../../lambdas/core/portal-urls';
@@ -10,9 +9,6 @@ import { startKongSandbox, type KongSandbox } from '../../local/sandboxes/kong';
 import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 import { captureOutput, everythingIn } from '../support/capture-output';
 import { rejection } from '../support/rejection';
-
-/** An owner in the (dev, team-a) workspace. */
-const owner = (requestId: string) => ({ scope: { environment: 'dev', workspace: 'team-a' }, requestId });
 
 let kong: KongSandbox;
 let okta: OktaSandbox;
@@ -133,46 +129,35 @@ describe('applying and restoring portal settings', () => {
   });
 });
 
-describe('verifying against a live issuer', () => {
-  async function issuer(): Promise<{ issuer: string; clientId: string }> {
-    const oktaClient = new OktaClient({ orgUrl: okta.url, token: okta.token });
-    okta.control.reset();
-    const server = await oktaClient.authServers.ensure({
-      name: 'kong-portal-dev.team-a',
-      audience: 'api://x',
-      description: 'x',
-      owner: owner('req-1'),
-    });
-    return { issuer: server.issuer, clientId: '0oaclient1234567890' };
-  }
+describe('reading back what sign-in depends on', () => {
+  const redirectUri = () => derivePortalUrls('team-a', kong.state.nodeConfiguration()).redirectUri;
+  const expected = () => ({
+    issuer: `${okta.url}/oauth2/aus1`,
+    clientId: '0oaclient1234567890',
+    redirectUri: redirectUri(),
+  });
 
-  it('passes when Kong holds our conf and the discovery document names the issuer', async () => {
-    const expected = await issuer();
-    await client.applyPortalAuth('team-a', { authConf: confFor(expected.issuer), autoApprove: false });
-    expect(await client.verifyPortal('team-a', expected)).toEqual({
-      discoveryUrl: `${expected.issuer}/.well-known/openid-configuration`,
+  it('passes when Kong holds our conf, and says what Kong will send to Okta', async () => {
+    await client.applyPortalAuth('team-a', { authConf: confFor(expected().issuer), autoApprove: false });
+    expect(await client.verifyPortal('team-a', expected())).toEqual({
+      discoveryUrl: `${expected().issuer}/.well-known/openid-configuration`,
+      redirectUri: redirectUri(),
+      scopes: ['openid', 'email'],
     });
   });
 
   it('fails with every mismatch named', async () => {
-    const expected = await issuer();
     await client.applyPortalAuth('team-a', {
-      authConf: confFor(expected.issuer, '0oaSOMEONEELSE123456'),
+      authConf: confFor(expected().issuer, '0oaSOMEONEELSE123456'),
       autoApprove: false,
     });
-    const err = await rejection(client.verifyPortal('team-a', expected));
+    const err = await rejection(
+      client.verifyPortal('team-a', { ...expected(), redirectUri: 'https://elsewhere/team-a/auth' }),
+    );
     expect(err).toBeInstanceOf(PermanentError);
-    expect(err.message).toMatch(/client_id is not '0oaclient1234567890'/);
-  });
-
-  it('an issuer whose discovery document is missing fails permanently; one that answers 503 is transient', async () => {
-    const expected = await issuer();
-    const missing = { ...expected, issuer: `${okta.url}/oauth2/ausMISSING0000000000` };
-    await client.applyPortalAuth('team-a', { authConf: confFor(missing.issuer), autoApprove: false });
-    expect(await rejection(client.verifyPortal('team-a', missing))).toBeInstanceOf(PermanentError);
-    await client.applyPortalAuth('team-a', { authConf: confFor(expected.issuer), autoApprove: false });
-    okta.control.inject({ route: '/oauth2/{authServerId}/.well-known/openid-configuration', status: 503 });
-    expect(await rejection(client.verifyPortal('team-a', expected))).toBeInstanceOf(TransientError);
+    expect(err.message).toMatch(
+      /client_id is not '0oaclient1234567890'.*redirect_uri is '.*', expected 'https:\/\/elsewhere\/team-a\/auth'/,
+    );
   });
 });
 

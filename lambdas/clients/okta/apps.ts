@@ -50,12 +50,7 @@ export class OktaApps {
 
   async ensure(spec: AppSpec): Promise<EnsuredApp> {
     const existing = pickOwned(await this.find(spec.label), (a) => markerFromProfile(a.profile), spec.owner);
-    if (existing && 'foreign' in existing)
-      throw foreignResource(
-        'app',
-        spec.label,
-        existing.foreign.map((a) => a.id ?? '?'),
-      );
+    if (existing && 'foreign' in existing) throw foreignResource('app', spec.label, existing.foreign);
     if (existing) {
       // Apps we create are OIDC apps; a foreign app of another kind was refused above.
       const app = existing.item as okta.OpenIdConnectApplication;
@@ -66,6 +61,13 @@ export class OktaApps {
           spec.label,
           `its sign-in redirect URIs are ${JSON.stringify(redirects)}, not '${spec.redirectUri}'`,
         );
+      // Lists include INACTIVE apps; an app of ours left inactive (a teardown that could not finish) is brought back.
+      if (app.status === 'INACTIVE') {
+        await this.api.call('activateApplication', () =>
+          this.sdk.activateApplication({ appId: app.id as string }),
+        );
+        logger.info('okta app reactivated', { appId: app.id });
+      }
       logger.info('okta app adopted', { appId: app.id, ownership: existing.ownership });
       return {
         id: app.id as string,
@@ -85,12 +87,27 @@ export class OktaApps {
     };
   }
 
-  /** Okta returns a secret only on create; an adopted app's secret is read from its credentials. */
+  /** The app's sign-in redirect URIs as Okta holds them now. */
+  async redirectUris(appId: string): Promise<string[]> {
+    const app = (await this.api.call('getApplication', () =>
+      this.sdk.getApplication({ appId }),
+    )) as okta.OpenIdConnectApplication;
+    return app.settings?.oauthClient?.redirect_uris ?? [];
+  }
+
+  /**
+   * Okta returns a secret only on create; an adopted app's secret is read from its credentials.
+   * During a rotation an app holds two ACTIVE secrets: the newest-created one is the one to use
+   * (as the Okta Terraform provider's okta_app_oauth data source chooses it).
+   */
   async readClientSecret(appId: string): Promise<string> {
     const secrets = await this.api.list('listOAuth2ClientSecrets', () =>
       this.api.sdk.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId }),
     );
-    const active = secrets.find((s) => s.status === 'ACTIVE' && s.client_secret);
+    const created = (s: { created?: Date | string }) => new Date(s.created ?? 0).getTime();
+    const active = secrets
+      .filter((s) => s.status === 'ACTIVE' && s.client_secret)
+      .sort((a, b) => created(b) - created(a))[0];
     if (!active?.client_secret) throw new PermanentError(`Okta app ${appId} has no active client secret`);
     return active.client_secret;
   }

@@ -43,11 +43,7 @@ export class OktaAuthServers {
       spec.owner,
     );
     if (existing && 'foreign' in existing)
-      throw foreignResource(
-        'authorization server',
-        spec.name,
-        existing.foreign.map((s) => s.id ?? '?'),
-      );
+      throw foreignResource('authorization server', spec.name, existing.foreign);
     if (existing) {
       const server = existing.item;
       if (!server.audiences?.includes(spec.audience))
@@ -56,6 +52,14 @@ export class OktaAuthServers {
           spec.name,
           `its audiences are ${JSON.stringify(server.audiences ?? [])}, not '${spec.audience}'`,
         );
+      // Lists include INACTIVE servers, whose discovery document Okta no longer serves: bring ours back.
+      if (server.status === 'INACTIVE') {
+        const authServerId = server.id as string;
+        await this.api.call('activateAuthorizationServer', () =>
+          this.sdk.activateAuthorizationServer({ authServerId }),
+        );
+        logger.info('okta authorization server reactivated', { authServerId });
+      }
       return {
         id: server.id as string,
         issuer: server.issuer as string,

@@ -28,14 +28,17 @@ export class OktaDirectory {
       }
       const search = `profile.name eq "${ref.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
       const groups = await this.api.list('listGroups', () => groupApi.listGroups({ search }));
-      const exact = groups.flatMap((g) => (g.profile?.name === ref && g.id ? [g.id] : []));
-      const [only] = exact;
-      if (exact.length === 1 && only) resolved.push({ ref, id: only, name: ref });
-      else if (exact.length === 0) issues.push({ field, reason: `no Okta group is named '${ref}'` });
+      // Okta's `eq` compares string values case-insensitively (Groups API: "operators ... and string
+      // values are case insensitive"), so match the way it does, and say so when several match.
+      const matches = groups.filter((g) => g.id && g.profile?.name?.toLowerCase() === ref.toLowerCase());
+      const [only] = matches;
+      if (matches.length === 1 && only?.id)
+        resolved.push({ ref, id: only.id, name: only.profile?.name ?? ref });
+      else if (matches.length === 0) issues.push({ field, reason: `no Okta group is named '${ref}'` });
       else
         issues.push({
           field,
-          reason: `${exact.length} Okta groups are named '${ref}'; give the group id instead`,
+          reason: `${matches.length} Okta groups match '${ref}' (${matches.map((g) => g.profile?.name).join(', ')}); give the group id instead`,
         });
     }
     if (issues.length) throw ValidationError.of(issues, 'Unknown Okta groups');

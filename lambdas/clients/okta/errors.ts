@@ -87,10 +87,19 @@ export function drift(kind: string, name: string, difference: string): ConflictE
   );
 }
 
-/** A resource with our deterministic name exists but the provisioner did not create it. */
-export function foreignResource(kind: string, name: string, ids: string[]): ConflictError {
+/**
+ * A resource with our deterministic name exists but the provisioner did not make it for this
+ * (environment, workspace) - active or not, it is refused, never reactivated or adopted.
+ */
+export function foreignResource(
+  kind: string,
+  name: string,
+  found: ReadonlyArray<{ id?: string; status?: string }>,
+): ConflictError {
+  const ids = found.map((r) => r.id ?? '?');
+  const described = found.map((r) => `${r.id ?? '?'}${r.status === 'INACTIVE' ? ' (INACTIVE)' : ''}`);
   return new ConflictError(
-    `An Okta ${kind} named '${name}' already exists (${ids.join(', ')}) and was not created by kong-portal-provisioner: ` +
+    `An Okta ${kind} named '${name}' already exists (${described.join(', ')}) and was not created by kong-portal-provisioner for this environment and workspace: ` +
       'rename or remove it, then retry',
     { kind, name, ids },
   );

@@ -19,7 +19,10 @@ export { mapOktaError } from './errors';
 
 export interface ExistingResource {
   id: string;
+  /** Made by the provisioner for exactly this (environment, workspace). */
   managedByProvisioner: boolean;
+  /** False when Okta lists it INACTIVE (a provisioning reactivates its own). */
+  active: boolean;
 }
 
 /** What an earlier provisioning left in place: undo removes only what is not listed here. */
@@ -55,6 +58,7 @@ export class OktaClient {
       existing.app = {
         id: app.id,
         managedByProvisioner: isOurs(markerFromProfile(app.profile), scope),
+        active: app.status !== 'INACTIVE',
         groupIds: await this.apps.assignedGroupIds(app.id),
       };
     }
@@ -67,6 +71,7 @@ export class OktaClient {
       existing.authServer = {
         id: authServerId,
         managedByProvisioner: isOurs(markerFromDescription(server.description), scope),
+        active: server.status !== 'INACTIVE',
         claimNames: claims.flatMap((c) => (c.name ? [c.name] : [])),
         policies: await Promise.all(
           policies.map(async (p) => ({

@@ -25,6 +25,7 @@ import {
 } from './errors';
 import { predicateFrom, type Directory } from './groups';
 import { ID_PREFIX, clientSecret, now, oktaId, secretHash } from './ids';
+import { ReadLag } from './read-lag';
 
 export interface AppRecord {
   id: string;
@@ -245,12 +246,14 @@ export class Apps {
   constructor(
     private readonly org: Org,
     private readonly directory: Directory,
+    private readonly lag: ReadLag = new ReadLag(),
   ) {}
 
   reset(): void {
     this.apps.clear();
     this.secrets.clear();
     this.assignments.clear();
+    this.lag.reset();
   }
 
   byClientId(clientId: string): AppRecord | undefined {
@@ -259,7 +262,23 @@ export class Apps {
 
   private app(req: SandboxRequest): AppRecord {
     const id = req.params.appId ?? '';
-    return this.apps.get(id) ?? failWith(notFound(id, 'AppInstance'));
+    const app = this.lag.hides(id) ? undefined : this.apps.get(id);
+    return app ?? failWith(notFound(id, 'AppInstance'));
+  }
+
+  /**
+   * An admin generating a second client secret in the console (a rotation): Okta keeps at most two,
+   * both ACTIVE until the older one is deactivated. Returns the new value.
+   */
+  rotateSecret(appId: string): string {
+    const existing = this.secrets.get(appId) ?? [];
+    if (existing.length >= 2) throw new Error('Okta keeps at most two client secrets per app');
+    const latest = Math.max(0, ...existing.map((s) => Date.parse(s.created)));
+    const record = this.addSecret(appId);
+    // Strictly newer than the one before, even within the same millisecond.
+    const created = new Date(Math.max(Date.parse(record.created), latest + 1)).toISOString();
+    Object.assign(record, { created, lastUpdated: created });
+    return record.secret;
   }
 
   private addSecret(appId: string, secret = clientSecret()): SecretRecord {
@@ -422,6 +441,7 @@ export class Apps {
       appLinkId: oktaId(ID_PREFIX.appLink),
     };
     this.apps.set(id, app);
+    this.lag.created(id);
     const secret = SECRET_METHODS.has(app.authMethod)
       ? this.addSecret(id, parsed.customSecret).secret
       : undefined;

@@ -2,6 +2,7 @@
  * Custom authorization servers with their claims, access policies and policy rules (runbook steps 3-6),
  * and the public OIDC discovery document Kong's plugin reads from the issuer.
  */
+import { randomUUID } from 'node:crypto';
 import type { Route, SandboxRequest, SandboxResponse } from '../http-sandbox';
 import type { Apps } from './apps';
 import {
@@ -24,6 +25,7 @@ import {
 } from './errors';
 import type { Directory } from './groups';
 import { ID_PREFIX, now, oktaId } from './ids';
+import { ReadLag } from './read-lag';
 
 type Status = 'ACTIVE' | 'INACTIVE';
 
@@ -224,6 +226,7 @@ export class AuthServers {
     private readonly org: Org,
     private readonly directory: Directory,
     private readonly apps: Apps,
+    private readonly lag: ReadLag = new ReadLag(),
   ) {
     this.reset();
   }
@@ -291,7 +294,8 @@ export class AuthServers {
 
   private server(req: SandboxRequest): ServerRecord {
     const id = req.params.authServerId ?? '';
-    return this.servers.get(id) ?? failWith(notFound(id, 'AuthorizationServer'));
+    const server = this.lag.hides(id) ? undefined : this.servers.get(id);
+    return server ?? failWith(notFound(id, 'AuthorizationServer'));
   }
 
   private claim(req: SandboxRequest): ClaimRecord {
@@ -515,6 +519,7 @@ export class AuthServers {
       parsed.audiences,
       parsed.issuerMode,
     );
+    this.lag.created(server.id);
     return { status: 201, body: this.serverJson(server) };
   }
 
@@ -702,7 +707,8 @@ export class AuthServers {
         return { status: ok };
       });
     const discovery = (req: SandboxRequest): SandboxResponse => {
-      const server = this.servers.get(req.params.authServerId ?? '');
+      const id = req.params.authServerId ?? '';
+      const server = this.lag.hides(id) ? undefined : this.servers.get(id);
       // Okta stops serving metadata for a deactivated server, as if it did not exist.
       if (!server || server.status !== 'ACTIVE')
         return notFound(req.params.authServerId ?? '', 'AuthorizationServer');
@@ -852,11 +858,87 @@ export class AuthServers {
       },
       {
         method: 'GET',
+        template: '/oauth2/{authServerId}/v1/authorize',
+        public: true,
+        handler: (req) => this.authorize(req),
+      },
+      {
+        method: 'GET',
         template: '/oauth2/{authServerId}/.well-known/oauth-authorization-server',
         public: true,
         handler: guarded(discovery),
       },
     ];
+  }
+
+  /**
+   * The start of a developer's sign-in, as Okta answers a browser (no session). Sources: Okta
+   * support, "Okta Error 400 Bad Request - The redirect_uri parameter must be a Login redirect URI
+   * in the client app settings" (an HTML error page, no redirect, for a redirect_uri not registered
+   * exactly, case-sensitively); the OIDC reference's /authorize errors (invalid_client for an
+   * unknown client; access_denied, invalid_scope, unsupported_response_type redirected back to the
+   * client with `error`); Classic Engine sends an acceptable request to its sign-in page
+   * (302 /login/login.htm?fromURI=...). Access policy evaluation: a policy must name the client
+   * and hold an active rule for the grant ("Policy evaluation failed for this request").
+   */
+  private authorize(req: SandboxRequest): SandboxResponse {
+    const html = (status: number, message: string): SandboxResponse => ({
+      status,
+      body: `<html><body><h1>${status === 400 ? '400 Bad Request' : 'Not Found'}</h1><p>Your request resulted in an error. ${message}</p></body></html>`,
+      headers: { 'content-type': 'text/html;charset=utf-8' },
+      undocumented: 'the authorize endpoint answers a browser with HTML, not a JSON API document',
+    });
+    const server = this.servers.get(req.params.authServerId ?? '');
+    if (!server || server.status !== 'ACTIVE')
+      return html(404, 'The page you are looking for does not exist.');
+    const q = (name: string) => req.query.get(name) ?? '';
+    const app = this.apps.byClientId(q('client_id'));
+    if (!app) return html(400, "invalid_client: The 'client_id' parameter is invalid.");
+    if (app.status !== 'ACTIVE') return html(400, 'invalid_client: The client is not active.');
+    const redirects = (app.settings.oauthClient as { redirect_uris?: string[] }).redirect_uris ?? [];
+    const redirect = q('redirect_uri');
+    if (!redirects.includes(redirect))
+      return html(
+        400,
+        "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
+      );
+    const back = (error: string, description: string): SandboxResponse => {
+      const to = new URL(redirect);
+      to.searchParams.set('error', error);
+      to.searchParams.set('error_description', description);
+      if (q('state')) to.searchParams.set('state', q('state'));
+      return { status: 302, headers: { location: to.toString() }, undocumented: 'a browser redirect' };
+    };
+    if (q('response_type') !== 'code')
+      return back(
+        'unsupported_response_type',
+        'The response type is not supported by the authorization server.',
+      );
+    const scopes = q('scope').split(' ').filter(Boolean);
+    if (!scopes.includes('openid') || scopes.some((s) => !SYSTEM_SCOPES.includes(s)))
+      return back(
+        'invalid_scope',
+        'One or more scopes are not configured for the authorization server resource.',
+      );
+    const policy = byPriority(this.policiesOf(server.id).values()).find(
+      (p) =>
+        p.status === 'ACTIVE' &&
+        (p.clients.includes(app.clientId) || p.clients.includes('ALL_CLIENTS')) &&
+        [...this.rulesOf(p.id).values()].some(
+          (r) => r.status === 'ACTIVE' && r.grantTypes.includes('authorization_code'),
+        ),
+    );
+    if (!policy)
+      return back(
+        'access_denied',
+        'Policy evaluation failed for this request, please check the policy configurations.',
+      );
+    const fromUri = `/oauth2/v1/authorize/redirect?okta_key=${randomUUID().replace(/-/g, '')}`;
+    return {
+      status: 302,
+      headers: { location: `${this.org.url}/login/login.htm?fromURI=${encodeURIComponent(fromUri)}` },
+      undocumented: 'a browser redirect to the sign-in page',
+    };
   }
 
   // ---- read-only views for assertions ----

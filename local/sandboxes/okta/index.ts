@@ -3,6 +3,7 @@
  * Test equipment and the zero-setup demo: every request and response is checked against Okta's own
  * OpenAPI document, and faults (5xx, 429, lost responses) can be injected per route.
  */
+import { ReadLag } from './read-lag';
 import { oktaContract } from '../../contracts/validator';
 import { startHttpSandbox, type SandboxControl } from '../http-sandbox';
 import { Apps, type OktaApp, type OktaAppGroupAssignment } from './apps';
@@ -25,6 +26,10 @@ export interface OktaSandboxControl {
   addUserAttribute(name: string): void;
   /** From now on this call answers 403 E0000006, like a token whose admin role lacks the permission. */
   denyPermission(method: string, template: string): void;
+  /** An admin generates a second client secret for the app (a rotation in progress); returns its value. */
+  rotateClientSecret(appId: string): string;
+  /** Eventual consistency: every app or server created from now on answers 404 to its next `times` reads by id. */
+  lagReadsAfterCreate(times: number): void;
   /** Back to a fresh org: state, denied permissions, pending faults and recorded calls. Contract violations are kept. */
   reset(): void;
 }
@@ -58,8 +63,9 @@ export async function startOktaSandbox(
 ): Promise<OktaSandbox> {
   const org: Org = { url: '' };
   const directory = new Directory(org);
-  const apps = new Apps(org, directory);
-  const authServers = new AuthServers(org, directory, apps);
+  const lag = new ReadLag();
+  const apps = new Apps(org, directory, lag);
+  const authServers = new AuthServers(org, directory, apps, lag);
   const denied = new Set<string>();
   const token = options.token ?? DEFAULT_OKTA_SANDBOX_TOKEN;
   const routes = [...directory.routes(), ...apps.routes(), ...authServers.routes()];
@@ -80,6 +86,8 @@ export async function startOktaSandbox(
       }
       denied.add(`${m} ${template}`);
     },
+    rotateClientSecret: (appId) => apps.rotateSecret(appId),
+    lagReadsAfterCreate: (times) => lag.arm(times),
     reset() {
       directory.reset();
       apps.reset();
