@@ -4,13 +4,14 @@
  *
  * Install (System Definition > Business Rules > New):
  *   Table:      Requested Item [sc_req_item]
- *   When:       async (after the record is saved; the user does not wait for the HTTP call)
+ *   When:       after (an after rule sees `previous`; async rules do not - ServiceNow "Business
+ *               rules": async rules "do not have access to the previous version of a record")
  *   Insert/Update: Update
- *   Condition:  current.cat_item.getDisplayValue() == 'Kong Dev Portal' && current.state == 2
- *               (state 2 = Work in Progress on a default instance: the item was approved. Async rules
- *               cannot use previous/changes(); the service ignores repeats of an item it has already
- *               run for - every update bumps sys_mod_count, and a run is named after the item and it.)
- *   Advanced:   this script.
+ *   Condition:  current.cat_item.getDisplayValue() == 'Kong Dev Portal' && current.state.changesTo(2)
+ *               (state 2 = Work in Progress on a default instance: the item was approved. changesTo
+ *               keeps every later update - a comment, the service's own work note - from asking
+ *               again; the service also ignores a delivery whose previous_state already asked.)
+ *   Advanced:   this script. The call is made with executeAsync(): the user's save does not wait.
  *
  * System properties (System Properties > New), read below:
  *   x_kpp.webhook_url     https://<api id>.execute-api.<region>.amazonaws.com/v1/webhooks/servicenow
@@ -24,7 +25,7 @@
  *   X-SN-Signature: base64 HMAC-SHA256 over "<X-SN-Timestamp>.<body>", as
  *                   GlideCertificateEncryption.generateMac(base64(secret), "HmacSHA256", data) returns it
  *   body:           {"delivery_id", "table", "sys_id", "number", "sys_mod_count", "state",
- *                    "cat_item": {"sys_id", "name"}, "requested_for": {"sys_id", "name", "user_name"},
+ *                    "previous_state", "cat_item": {"sys_id", "name"}, "requested_for": {"sys_id", "name", "user_name"},
  *                    "variables": {"<name>": "<value>", ...}}
  *
  * Every attempt is a new delivery (fresh delivery_id, timestamp and signature): the service refuses a
@@ -34,7 +35,7 @@
  * Variable names must match the deployment's ServiceNow mapping (cdk.json context "servicenow".mapping
  * .variables); the defaults below are the local-mode ones.
  */
-(function executeRule(current, _previous /* null in async rules */) {
+(function executeRule(current, previous) {
   var VARIABLES = ['kong_workspace', 'kong_environment', 'okta_groups', 'portal_options'];
 
   var url = gs.getProperty('x_kpp.webhook_url');
@@ -52,6 +53,9 @@
       variables[name] = current.variables[name] + '';
   }
 
+  // A requested item's own requested_for is empty on older instances: the request's is the same person.
+  var requestedFor = current.requested_for.nil() ? current.request.requested_for : current.requested_for;
+
   var body = JSON.stringify({
     delivery_id: gs.generateGUID(),
     table: 'sc_req_item',
@@ -59,13 +63,18 @@
     number: current.getValue('number'),
     sys_mod_count: current.getValue('sys_mod_count'),
     state: current.getValue('state'),
+    previous_state: previous.getValue('state'),
     cat_item: { sys_id: current.getValue('cat_item'), name: current.cat_item.getDisplayValue() },
     requested_for: {
-      sys_id: current.getValue('requested_for'),
-      name: current.requested_for.getDisplayValue(),
-      user_name: current.requested_for.user_name + '',
+      sys_id: requestedFor.sys_id + '' || null,
+      name: requestedFor.getDisplayValue(),
+      user_name: requestedFor.user_name + '',
     },
     variables: variables,
+  }).replace(/[\u007f-\uffff]/g, function (c) {
+    // JSON allows \uXXXX for any character: an all-ASCII body signs the same bytes on every side,
+    // whatever charset the MAC and the HTTP client use for the text.
+    return '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4);
   });
 
   var timestamp = '' + Math.floor(new GlideDateTime().getNumericValue() / 1000);
@@ -85,10 +94,8 @@
   request.setRequestBody(body);
   request.setHttpTimeout(10000);
 
-  var response = request.execute();
-  var status = response.getStatusCode();
-  // 202 accepted, 200 refused (a work note says why), 204 not a request, 409 repeated delivery.
-  if (status >= 400 && status !== 409) {
-    gs.warn('kong-portal-provisioner webhook answered ' + status + ': ' + response.getBody());
-  }
+  // executeAsync: the instance sends the request from its ECC queue and the save does not wait. The
+  // answer (accepted, refused with the reason, failed) arrives later as a work note on the item; an
+  // unanswered item after a few minutes means the delivery did not arrive (see the outbound HTTP log).
+  request.executeAsync();
 })(current, previous);

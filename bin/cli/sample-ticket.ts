@@ -181,7 +181,7 @@ async function sendServiceNow(
   const { result: item } = (await vendor(io, 'POST', table, auth, {
     short_description: `Kong Dev Portal for ${o.workspace}`,
   })) as {
-    result: { sys_id: string; number: string; cat_item: { value: string } };
+    result: { sys_id: string; number: string; state?: string; cat_item: { value: string } };
   };
   io.stdout(`Filed ${item.number} in ServiceNow (${ready.url})`);
   // Approval moves the requested item to Work in Progress (state 2), which fires the business rule.
@@ -199,6 +199,8 @@ async function sendServiceNow(
     number: item.number,
     sys_mod_count: String(current.sys_mod_count ?? approved.sys_mod_count ?? '1'),
     state: '2',
+    // What the rule reads from `previous`: the state the item was filed in (Open, 1).
+    previous_state: String(item.state ?? '1'),
     cat_item: {
       sys_id: item.cat_item.value,
       name: ready.mapping.catalogItems.find((c) => !/^[0-9a-f]{32}$/.test(c)) ?? 'Kong Dev Portal',

@@ -4,13 +4,13 @@
  * (docs/servicenow-business-rule.js) builds from the requested item and its catalog variables:
  *
  *   { "delivery_id": "<gs.generateGUID()>", "table": "sc_req_item", "sys_id": "<32 hex>",
- *     "number": "RITM0010001", "sys_mod_count": "4", "state": "2",
+ *     "number": "RITM0010001", "sys_mod_count": "4", "state": "2", "previous_state": "1",
  *     "cat_item": { "sys_id": "<32 hex>", "name": "Kong Dev Portal" },
  *     "requested_for": { "sys_id": "<32 hex>", "name": "Mia Krystof", "user_name": "mia.krystof" },
  *     "variables": { "<variable name>": "<value as text>", ... } }
  *
  * Values are strings because the rule reads them with getValue()/`+ ''` (GlideElement values).
- * Only the configured catalog items, in one of the configured states, are requests.
+ * Only the configured catalog items, moved into one of the configured states, are requests.
  */
 import { z } from 'zod';
 import { DELIVERY_ID, labelsFor, listOf, optionsOf, textOf, type TicketDecision } from './ticket-request';
@@ -46,9 +46,12 @@ const payload = z.looseObject({
   number: z.string().regex(/^[A-Z]{2,8}\d{1,12}$/, 'must be a record number (RITM0010001)'),
   sys_mod_count: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().nonnegative()]),
   state: z.union([z.string(), z.number()]).transform(String),
+  /** The state before the update that fired the rule (`previous.state`): tells an approval from any later update. */
+  previous_state: z.union([z.string(), z.number()]).transform(String),
   cat_item: reference,
   requested_for: z
-    .looseObject({ sys_id: sysId.optional(), name: z.string().optional(), user_name: z.string().optional() })
+    // getValue() of an empty reference is null (and older instances have no requested_for at all).
+    .looseObject({ sys_id: sysId.nullish(), name: z.string().nullish(), user_name: z.string().nullish() })
     .nullish(),
   variables: z.record(z.string(), z.unknown()).default({}),
 });
@@ -74,6 +77,13 @@ export function serviceNowDecision(body: unknown, mapping: ServiceNowMapping): T
     return {
       action: 'ignore',
       reason: `state ${item.state} is not one that asks (${mapping.states.join(', ')})`,
+    };
+  // Only a move into an asking state asks: any later update of the item (a comment, the service's
+  // own work note) arrives in the same state and must not start another run.
+  if (mapping.states.includes(item.previous_state))
+    return {
+      action: 'ignore',
+      reason: `the item was already in state ${item.previous_state}: an update, not an approval`,
     };
 
   const v = mapping.variables;

@@ -155,3 +155,56 @@ describe('a delivery that is not accepted', () => {
     expect(await tableItems(stack)).toEqual(before);
   });
 });
+
+describe('the business rule, firing as ServiceNow fires it', () => {
+  const uninstall: Array<() => void> = [];
+  afterEach(() => uninstall.splice(0).forEach((off) => off()));
+
+  /** Installs our rule (docs/servicenow-business-rule.js): after update, when the condition holds. */
+  function installRule(
+    condition: (item: { fields: Record<string, unknown> }, previousState: string) => boolean,
+  ) {
+    let deliveries = 0;
+    uninstall.push(
+      sn().control.onItemUpdated((item, previousState) => {
+        if (!condition(item, previousState)) return;
+        deliveries++;
+        void sendServiceNow(stack, sn().deliveryPayload(item.sys_id, previousState));
+      }),
+    );
+    return () => deliveries;
+  }
+
+  it('runs once per approval: its own work note (an update of the item) does not ask again', async () => {
+    // Intent: the answer the service writes on the item is itself an update; it must not start a run.
+    const fired = installRule((item, previous) => item.fields.state === '2' && previous !== '2');
+    const before = await executionCount(stack);
+    const item = approvedItem('sn-once');
+    await waitFor(() => sn().state.workNotes(item.sys_id).length > 0);
+    await stack.idle();
+    expect(fired()).toBe(1);
+    expect((await executionCount(stack)) - before).toBe(1);
+    expect(sn().state.workNotes(item.sys_id)).toHaveLength(1);
+  });
+
+  it('a rule that fires on every update in the approved state cannot make a refused item loop', async () => {
+    // Intent (defence in depth): the refusal note is an update in the approved state; with a looser
+    // rule it fires again, but a delivery that is no move into the approved state is no request.
+    const fired = installRule((item) => item.fields.state === '2');
+    const item = sn().control.addRequestedItem({ okta_groups: 'Everyone' }); // no workspace: refused
+    sn().control.updateItem(item.sys_id, { state: '2' });
+    await waitFor(() => sn().state.workNotes(item.sys_id).length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    await stack.idle();
+    expect(fired()).toBe(2); // the approval, and the update that wrote the note
+    expect(sn().state.workNotes(item.sys_id)).toHaveLength(1);
+  });
+});
+
+async function waitFor(done: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -67,7 +67,10 @@ describe('groups and user schema', () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.issues).toEqual([
       { field: 'oktaGroups.1', reason: "no Okta group is named 'Nobody'" },
-      { field: 'oktaGroups.2', reason: "2 Okta groups match 'Twins' (Twins, Twins); give the group id instead" },
+      {
+        field: 'oktaGroups.2',
+        reason: "2 Okta groups match 'Twins' (Twins, Twins); give the group id instead",
+      },
       { field: 'oktaGroups.3', reason: "no Okta group has the id '00gAAAAAAAAAAAAAAAAA'" },
     ]);
   });

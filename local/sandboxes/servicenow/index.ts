@@ -37,6 +37,14 @@ export interface ServiceNowSandboxControl {
   addRequestedItem(variables: Record<string, string>, fields?: Record<string, string>): SnRecord;
   /** Sets fields as a person in the UI would (bumps sys_mod_count). */
   updateItem(sysId: string, fields: Record<string, string>): SnRecord;
+  /**
+   * A business rule on sc_req_item "after update": after every update of an item - through the UI
+   * (`updateItem`) or the Table API (our own work-note PATCH included) - it is given the item and
+   * its state before the update, and decides whether to send a delivery (its condition). An
+   * `after` rule sees `previous` (ServiceNow Business Rules: "previous ... available for before and
+   * after rules"); `executeAsync` keeps the update from waiting on the call, so it runs detached here.
+   */
+  onItemUpdated(rule: (item: SnRecord, previousState: string) => void): () => void;
   reset(): void;
 }
 
@@ -50,8 +58,11 @@ export interface ServiceNowSandbox {
     workNotes(sysId: string): string[];
     journal(): JournalEntry[];
   };
-  /** The body docs/servicenow-business-rule.js sends for this item (a fresh delivery id each time). */
-  deliveryPayload(sysId: string): Record<string, unknown>;
+  /**
+   * The body docs/servicenow-business-rule.js sends for this item (a fresh delivery id each time),
+   * with the state before the update that fired the rule (default: Open, 1).
+   */
+  deliveryPayload(sysId: string, previousState?: string): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -60,6 +71,13 @@ const TABLE = '/api/now/table/{tableName}';
 
 export async function startServiceNowSandbox(options: { port?: number } = {}): Promise<ServiceNowSandbox> {
   const state = new ServiceNowState();
+  const rules: Array<(item: SnRecord, previousState: string) => void> = [];
+  const updated = (record: SnRecord, changes: Record<string, unknown>, by: string) => {
+    const previousState = String(record.fields.state ?? '');
+    state.update(record, changes, by);
+    const snapshot = structuredClone(record);
+    for (const rule of rules) setImmediate(() => rule(snapshot, previousState));
+  };
   const tokens = new Map<string, number>();
   const requester = { sys_id: newSysId(), name: 'Mia Krystof', user_name: 'mia.krystof' };
 
@@ -176,7 +194,7 @@ export async function startServiceNowSandbox(options: { port?: number } = {}): P
             'No Record found',
             "Record doesn't exist or ACL restricts the record retrieval",
           );
-        state.update(record, isObj(req.body) ? req.body : {}, caller(req) ?? 'unknown');
+        updated(record, isObj(req.body) ? req.body : {}, caller(req) ?? 'unknown');
         const fields = req.query.get('sysparm_fields');
         const rendered = state.render(record, req.baseUrl);
         const result = fields
@@ -229,11 +247,19 @@ export async function startServiceNowSandbox(options: { port?: number } = {}): P
     updateItem(sysId, fields) {
       const record = state.items.get(sysId);
       if (!record) throw new Error(`no requested item ${sysId}`);
-      state.update(record, fields, 'admin');
+      updated(record, fields, 'admin');
       return structuredClone(record);
+    },
+    onItemUpdated(rule) {
+      rules.push(rule);
+      return () => {
+        const index = rules.indexOf(rule);
+        if (index >= 0) rules.splice(index, 1);
+      };
     },
     reset() {
       state.clear();
+      rules.length = 0;
       tokens.clear();
       sandbox.control.clearFaults();
       sandbox.control.calls.length = 0;
@@ -251,7 +277,7 @@ export async function startServiceNowSandbox(options: { port?: number } = {}): P
         state.journal.filter((j) => j.element_id === sysId && j.element === 'work_notes').map((j) => j.value),
       journal: () => structuredClone(state.journal),
     },
-    deliveryPayload(sysId) {
+    deliveryPayload(sysId, previousState = '1') {
       const record = state.items.get(sysId);
       if (!record) throw new Error(`no requested item ${sysId}`);
       return {
@@ -261,6 +287,7 @@ export async function startServiceNowSandbox(options: { port?: number } = {}): P
         number: record.fields.number,
         sys_mod_count: record.fields.sys_mod_count,
         state: record.fields.state,
+        previous_state: previousState,
         cat_item: { ...SANDBOX_CATALOG_ITEM },
         requested_for: { ...requester },
         variables: { ...record.variables },
