@@ -31,6 +31,7 @@ import { startEventBridgeEmulator, type EventBridgeEmulator } from './emulators/
 import { startSecretsManagerEmulator } from './emulators/secrets-manager';
 import {
   startStepFunctionsEmulator,
+  type StepFunctionsEmulator,
   stateMachineArn,
   statusChangeEvent,
   type HostedStateMachine,
@@ -91,6 +92,8 @@ export interface LocalStack {
   /** The webhooks' signing secrets (local development values). */
   webhookSecrets: { jira: string; servicenow: string };
   eventBus: EventBridgeEmulator;
+  /** The Step Functions emulator, for tests that model its throttling. */
+  stepFunctions: Pick<StepFunctionsEmulator, 'throttleStarts'>;
   /** Every EMF metrics document the run-ended handler wrote. */
   metrics: Array<Record<string, unknown>>;
   /** Resolves once no execution runs and every event (retries included) has been handled. */
@@ -288,6 +291,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       servicenowUrl: tickets.servicenowUrl,
       webhookSecrets: tickets.webhookSecrets,
       eventBus,
+      stepFunctions: { throttleStarts: (count) => sfn.throttleStarts(count) },
       metrics,
       async idle() {
         // An ended run's event may be handled while another run starts: wait until both are quiet.

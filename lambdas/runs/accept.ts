@@ -3,7 +3,7 @@
  * record the request, take the workspace lock, start exactly one execution named after the
  * request id. A repeated request is answered with the run it repeats, never a second one.
  */
-import type { RequestKind, RequestRecord, RequestSource } from '../clients/requests';
+import { START_FAILED, type RequestKind, type RequestRecord, type RequestSource } from '../clients/requests';
 import { logger } from '../clients/logger';
 import { ConflictError } from '../core/errors';
 import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
@@ -44,7 +44,11 @@ export async function acceptRun(deps: RunDeps, run: RunRequest): Promise<Accepte
     if (existing) {
       const same = sameOrConflict(deps, existing, hash);
       // Accepted but never started (the caller's earlier attempt died in between): start it now.
-      if (existing.status === 'PENDING' && !existing.executionArn) await execute(deps, run, id);
+      if (existing.status === 'PENDING' && !existing.executionArn)
+        await execute(deps, run, id, { owner: false });
+      // Its start failed, so nothing ran: a repeat (a client's retry, Jira's redelivery) starts it.
+      if (existing.status === 'FAILED' && existing.error?.name === START_FAILED)
+        return restartFailedStart(deps, run, id, hash);
       return same;
     }
   }
@@ -89,7 +93,7 @@ export async function acceptRun(deps: RunDeps, run: RunRequest): Promise<Accepte
     return sameOrConflict(deps, created.record, hash);
   }
 
-  await execute(deps, run, id);
+  await execute(deps, run, id, { owner: true });
   logger.info('run accepted', {
     requestId: id,
     kind: run.kind,
@@ -120,34 +124,92 @@ function busy(deps: RunDeps, run: RunRequest, holderId: string): ConflictError {
 }
 
 /**
- * Starts the execution named after the request. Only a failed start is undone (record FAILED,
- * lock released); once it has started, a failed bookkeeping write must not free the workspace
- * while the run goes on - the status view derives the execution from the request id anyway.
+ * Starts the execution named after the request. A start that failed is undone (record FAILED, lock
+ * released) only by the caller that owns the attempt, and only when Step Functions has no such
+ * execution: a start whose answer was lost may have started it, and a repeat's failed start must
+ * not fail the run its first caller started. Once started, a failed bookkeeping write must not free
+ * the workspace while the run goes on - the status view derives the execution from the request id.
  */
-async function execute(deps: RunDeps, run: RunRequest, id: string): Promise<void> {
+async function execute(
+  deps: RunDeps,
+  run: RunRequest,
+  id: string,
+  attempt: { owner: boolean },
+): Promise<void> {
   let executionArn: string;
   try {
     ({ executionArn } = await deps.executions.start(run.kind, id, { requestId: id, request: run.request }));
   } catch (err) {
-    logger.error('could not start the execution', {
-      requestId: id,
-      error: err instanceof Error ? err.name : 'Error',
-    });
-    await deps.store.update(id, {
-      status: 'FAILED',
-      error: { name: 'StartFailed', message: 'The workflow could not be started' },
-    });
-    if (!run.dryRun) await deps.store.releaseLock(run.scope, id);
+    const error = err instanceof Error ? err.name : 'Error';
+    if (await startedAnyway(deps, run, id)) {
+      logger.warn('execution start answered with an error, but it started', { requestId: id, error });
+      return recordStarted(deps, run, id, deps.executions.arnOf(run.kind, id));
+    }
+    logger.error('could not start the execution', { requestId: id, error });
+    if (attempt.owner && (await deps.store.recordStart(id, { outcome: 'failed' })) && !run.dryRun)
+      await deps.store.releaseLock(run.scope, id);
     throw err;
   }
+  await recordStarted(deps, run, id, executionArn);
+}
+
+async function startedAnyway(deps: RunDeps, run: RunRequest, id: string): Promise<boolean> {
   try {
-    await deps.store.update(id, { status: 'RUNNING', executionArn });
+    return (await deps.executions.describe(run.kind, id)) !== undefined;
+  } catch {
+    // Unknown: not undone, so the lock holds until a repeat or its expiry settles it.
+    return true;
+  }
+}
+
+async function recordStarted(
+  deps: RunDeps,
+  run: RunRequest,
+  id: string,
+  executionArn: string,
+): Promise<void> {
+  try {
+    const healed = await deps.store.recordStart(id, { outcome: 'started', executionArn });
+    // A concurrent caller recorded the start as failed and gave the lock back: it runs after all.
+    if (healed && !run.dryRun) {
+      const lock = await deps.store.acquireLock(
+        run.scope,
+        { requestId: id, inputHash: (await deps.store.get(id))?.inputHash ?? '' },
+        deps.lockTtlSeconds,
+      );
+      if (!lock.acquired)
+        logger.warn('run started after its start was recorded failed; another request took the lock', {
+          requestId: id,
+          holder: lock.heldBy.requestId,
+        });
+    }
   } catch (err) {
     logger.warn('execution started but not recorded as RUNNING', {
       requestId: id,
       error: err instanceof Error ? err.name : 'Error',
     });
   }
+}
+
+/** A repeat of a request whose start failed: take the workspace again and start it once. */
+async function restartFailedStart(
+  deps: RunDeps,
+  run: RunRequest,
+  id: string,
+  hash: string,
+): Promise<AcceptedRun> {
+  if (!run.dryRun) {
+    const holder = await lockWorkspace(deps, run, id, hash);
+    if (holder && holder.requestId !== id) throw busy(deps, run, holder.requestId);
+  }
+  if (!(await deps.store.recordStart(id, { outcome: 'reopened' }))) {
+    // Another repeat reopened it first and starts it; answer with where it stands.
+    const current = await deps.store.get(id);
+    return { id, status: publicStatus(current?.status ?? 'PENDING'), created: false };
+  }
+  await execute(deps, run, id, { owner: true });
+  logger.info('run accepted after its failed start', { requestId: id, kind: run.kind });
+  return { id, status: 'RUNNING', created: false };
 }
 
 /** Whether the run holding a lock is over, so the lock is stale. */

@@ -123,16 +123,30 @@ export async function takeInTicket(
     const run = await acceptRun(deps, provisioningRun(validation.request, ticketSource(request)));
     return { kind: 'accepted', id: run.id, status: run.status, repeated: !first || !run.created };
   } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
-    // Another request holds the workspace: the ticket is told, and asked to come back.
-    const issues = [
-      {
-        field: request.labels.workspace ?? 'workspace',
-        reason: `${err.message}; approve the ticket again once that request has finished`,
-      },
-    ];
-    await deps.deliveries.markRejected(ticket.channel, deliveryId, issues);
-    await reject(deps, request, issues);
-    return { kind: 'rejected', issues, repeated: !first };
+    const field = request.labels.workspace ?? 'workspace';
+    if (err instanceof ConflictError) {
+      // Another request holds the workspace: the ticket is told, and asked to come back.
+      const reason = `${err.message}; approve the ticket again once that request has finished`;
+      return {
+        kind: 'rejected',
+        issues: await refuseAfterAll(deps, request, [{ field, reason }]),
+        repeated: !first,
+      };
+    }
+    // The run could not be started (the answer is a 5xx). Jira retries such a delivery, and its
+    // retry starts the run; our ServiceNow rule sends once, so that ticket is told to ask again.
+    if (options.repeatedDelivery === 'refuse') {
+      const reason =
+        'the workflow could not be started (a temporary AWS failure); move the item out of the approved state and back to ask again';
+      await refuseAfterAll(deps, request, [{ field: 'request', reason }]);
+    }
+    throw err;
   }
+}
+
+/** A delivery bound as accepted that could not be: record it refused and tell the ticket why. */
+async function refuseAfterAll(deps: IntakeDeps, request: TicketRequest, issues: FieldIssue[]) {
+  await deps.deliveries.markRejected(request.ticket.channel, request.deliveryId, issues);
+  await reject(deps, request, issues);
+  return issues;
 }

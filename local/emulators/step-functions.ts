@@ -68,6 +68,11 @@ export interface StepFunctionsEmulator {
   executions(): ExecutionSummary[];
   /** Resolves when no execution is running (including ones started while waiting). */
   waitForIdle(): Promise<void>;
+  /**
+   * The next `count` StartExecution calls are throttled (ThrottlingException, which the SDK
+   * retries), as Step Functions' StartExecution token bucket does under a burst; 0 stops it.
+   */
+  throttleStarts(count: number): void;
   /** Stops the server; executions still running end ABORTED (and are saved so when persisting). */
   close(): Promise<void>;
 }
@@ -633,8 +638,13 @@ export async function startStepFunctionsEmulator(
     return execution;
   }
 
+  let throttledStarts = 0;
   const operations: Record<string, Operation> = {
     StartExecution(input) {
+      if (throttledStarts > 0) {
+        throttledStarts--;
+        throw new AwsError('ThrottlingException', 'Rate exceeded');
+      }
       const machine = machineOf(requiredString(input, 'stateMachineArn'));
       const name = optionalString(input, 'name') ?? randomUUID();
       if (!validName(name)) throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
@@ -807,6 +817,9 @@ export async function startStepFunctionsEmulator(
   return {
     url: server.url,
     executions: () => [...executions.values()].sort(newestFirst).map(summary),
+    throttleStarts(count) {
+      throttledStarts = count;
+    },
     async waitForIdle() {
       while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
     },

@@ -255,6 +255,28 @@ describe('duplicates', () => {
     expect(comments(issue.key)).toHaveLength(1);
   });
 
+  it("a delivery whose run Step Functions would not start is answered 503, and Jira's retry of it starts the run: one run, one comment", async () => {
+    // Intent: Jira retries a 5xx under the same identifier; the retry must start the run, not
+    // answer with a request that failed to start and that no ticket comment will ever follow.
+    const issue = ticketFor('tix-throttled');
+    const payload = created(issue, { customfield_10050: 'tix-throttled' });
+    const runs = await executionCount(stack);
+    stack.stepFunctions.throttleStarts(100);
+    const first = await sendJira(stack, payload, { deliveryId: 'throttled-1' });
+    stack.stepFunctions.throttleStarts(0);
+    expect(first.status).toBe(503);
+    expect(await executionCount(stack)).toBe(runs);
+    const retried = await sendJira(stack, payload, {
+      deliveryId: 'throttled-1',
+      headers: { 'X-Atlassian-Webhook-Retry': '1' },
+    });
+    expect(retried).toMatchObject({ status: 202, body: { status: 'RUNNING' } });
+    await stack.idle();
+    expect(await executionCount(stack)).toBe(runs + 1);
+    expect(await view(String(retried.body?.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(comments(issue.key)).toHaveLength(1);
+  });
+
   it('20 concurrent deliveries of one webhook are one execution and one comment', async () => {
     const issue = ticketFor('tix-concurrent');
     const payload = created(issue, { customfield_10050: 'tix-concurrent' });

@@ -68,6 +68,28 @@ describe('a signed ServiceNow delivery', () => {
     expect(stack.kongSandbox!.state.workspace('sn-signed')?.config.portal_auto_approve).toBe(true);
   });
 
+  it('whose run Step Functions would not start is answered 503 and the item told to ask again; asking again runs it', async () => {
+    // Intent: the rule sends once (executeAsync, no retry), so a failed start must not leave the
+    // item waiting for an answer that never comes.
+    const item = approvedItem('sn-throttled');
+    stack.stepFunctions.throttleStarts(100);
+    const answer = await sendServiceNow(stack, sn().deliveryPayload(item.sys_id));
+    stack.stepFunctions.throttleStarts(0);
+    expect(answer.status).toBe(503);
+    await stack.idle();
+    const [note] = sn().state.workNotes(item.sys_id);
+    expect(note).toContain('could not be started');
+    expect(note).toContain('move the item out of the approved state and back');
+
+    sn().control.updateItem(item.sys_id, { state: '1' });
+    sn().control.updateItem(item.sys_id, { state: '2' });
+    const again = await sendServiceNow(stack, sn().deliveryPayload(item.sys_id));
+    expect(again).toMatchObject({ status: 202, body: { status: 'RUNNING' } });
+    await stack.idle();
+    expect(await view(String(again.body?.id))).toMatchObject({ status: 'SUCCEEDED' });
+    expect(sn().state.workNotes(item.sys_id)).toHaveLength(2);
+  });
+
   it('is the same run when the business rule retries with a fresh delivery id', async () => {
     const item = approvedItem('sn-retried');
     const first = await sendServiceNow(stack, sn().deliveryPayload(item.sys_id));

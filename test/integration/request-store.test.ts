@@ -118,6 +118,34 @@ describe('request records', () => {
     });
   });
 
+  it('records a start: failed only while unstarted, reopened only from a failed start, healed when it ran', async () => {
+    const store = await freshStore();
+    await store.create(record());
+    expect(await store.recordStart('req-1', { outcome: 'reopened' })).toBe(false); // nothing failed
+    expect(await store.recordStart('req-1', { outcome: 'failed' })).toBe(true);
+    expect(await store.get('req-1')).toMatchObject({ status: 'FAILED', error: { name: 'StartFailed' } });
+    expect(await store.recordStart('req-1', { outcome: 'failed' })).toBe(false);
+    // Another caller's start went through after all: the run is RUNNING and the error is gone.
+    expect(await store.recordStart('req-1', { outcome: 'started', executionArn: 'arn:x' })).toBe(true);
+    const running = await store.get('req-1');
+    expect(running).toMatchObject({ status: 'RUNNING', executionArn: 'arn:x' });
+    expect(running?.error).toBeUndefined();
+    expect(await store.recordStart('req-1', { outcome: 'failed' })).toBe(false);
+
+    await store.create(record({ id: 'req-2' }));
+    await store.recordStart('req-2', { outcome: 'failed' });
+    expect(await store.recordStart('req-2', { outcome: 'reopened' })).toBe(true);
+    expect(await store.recordStart('req-2', { outcome: 'reopened' })).toBe(false); // one repeat wins
+    expect(await store.get('req-2')).toMatchObject({ status: 'PENDING' });
+
+    // Any other final state stays: a start recorded late only adds its ARN.
+    await store.create(record({ id: 'req-3' }));
+    await store.update('req-3', { status: 'SUCCEEDED' });
+    expect(await store.recordStart('req-3', { outcome: 'started', executionArn: 'arn:y' })).toBe(false);
+    expect(await store.get('req-3')).toMatchObject({ status: 'SUCCEEDED', executionArn: 'arn:y' });
+    expect(await store.recordStart('req-3', { outcome: 'reopened' })).toBe(false);
+  });
+
   it('refuses to update a request that does not exist', async () => {
     const store = await freshStore();
     await expect(store.update('req-missing', { status: 'RUNNING' })).rejects.toBeInstanceOf(PermanentError);

@@ -119,6 +119,80 @@ describe('a failed start', () => {
     // The next request gets the workspace.
     expect(await acceptRun(w.deps, provision())).toMatchObject({ created: true, status: 'RUNNING' });
   });
+
+  it('that did start (its answer was lost) is the run: RUNNING, holding the workspace', async () => {
+    // Intent: a timeout on StartExecution can hide a start; undoing it would free a busy workspace.
+    const w = await world();
+    w.executions.loseNextStartAnswer = new TransientError(
+      'Step Functions StartExecution failed: socket hang up',
+    );
+    const accepted = await acceptRun(w.deps, provision());
+    expect(accepted).toMatchObject({ status: 'RUNNING', created: true });
+    expect(await w.store.get(accepted.id)).toMatchObject({
+      status: 'RUNNING',
+      executionArn: w.executions.arnOf('provision', accepted.id),
+    });
+    expect((await w.store.get(accepted.id))?.error).toBeUndefined();
+    expect(await lockOf(w)).toMatchObject({ acquired: false, heldBy: { requestId: accepted.id } });
+  });
+
+  it('is started by a repeat of the keyed request (a retry, a ticket redelivered), once', async () => {
+    const w = await world();
+    w.executions.failNextStart = new TransientError(
+      'Step Functions StartExecution failed: ThrottlingException',
+    );
+    await rejection(acceptRun(w.deps, provision({ idempotencyKey: 'k-start' })));
+    const id = requestIdFromKey(ALICE.principal, 'k-start');
+    expect(await w.store.get(id)).toMatchObject({ status: 'FAILED', error: { name: 'StartFailed' } });
+
+    expect(await acceptRun(w.deps, provision({ idempotencyKey: 'k-start' }))).toEqual({
+      id,
+      status: 'RUNNING',
+      created: false,
+    });
+    expect(await acceptRun(w.deps, provision({ idempotencyKey: 'k-start' }))).toEqual({
+      id,
+      status: 'RUNNING',
+      created: false,
+    });
+    expect(w.executions.starts.map((s) => s.id)).toEqual([id]);
+    const record = await w.store.get(id);
+    expect(record).toMatchObject({ status: 'RUNNING', executionArn: w.executions.arnOf('provision', id) });
+    expect(record?.error).toBeUndefined();
+    expect(await lockOf(w)).toMatchObject({ acquired: false, heldBy: { requestId: id } });
+  });
+
+  it('is not restarted by a repeat while another request holds the workspace', async () => {
+    const w = await world();
+    w.executions.failNextStart = new TransientError(
+      'Step Functions StartExecution failed: ThrottlingException',
+    );
+    await rejection(acceptRun(w.deps, provision({ idempotencyKey: 'k-start' })));
+    const other = await acceptRun(w.deps, provision({ autoApprove: true }));
+    const err = await rejection(acceptRun(w.deps, provision({ idempotencyKey: 'k-start' })));
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err.message).toContain(other.id);
+    const id = requestIdFromKey(ALICE.principal, 'k-start');
+    expect(await w.store.get(id)).toMatchObject({ status: 'FAILED', error: { name: 'StartFailed' } });
+    expect(w.executions.starts.map((s) => s.id)).toEqual([other.id]);
+  });
+
+  it('of a repeat does not fail the request its first caller is starting, nor free the workspace', async () => {
+    // Intent: the first caller recorded the request and holds the lock, and is about to start it;
+    // a repeat (seeing PENDING without an execution) tries too, and its start fails.
+    const w = await world();
+    const run = provision({ idempotencyKey: 'k-first' });
+    const id = requestIdFromKey(ALICE.principal, 'k-first');
+    const record = pendingRecord(w, run, id);
+    await w.store.acquireLock(run.scope, { requestId: id, inputHash: record.inputHash }, 600);
+    await w.store.create(record);
+    w.executions.failNextStart = new TransientError(
+      'Step Functions StartExecution failed: ThrottlingException',
+    );
+    await rejection(acceptRun(w.deps, run));
+    expect(await w.store.get(id)).toMatchObject({ status: 'PENDING' });
+    expect(await lockOf(w)).toMatchObject({ acquired: false, heldBy: { requestId: id } });
+  });
 });
 
 describe('a keyed request repeated', () => {

@@ -22,6 +22,8 @@ export class RecordingExecutions implements Executions {
   private readonly executions = new Map<string, ExecutionDescription>();
   /** The next start fails with this error (then starts work again). */
   failNextStart?: Error;
+  /** The next start starts the execution, but its answer is lost: the caller gets this error. */
+  loseNextStartAnswer?: Error;
 
   arnOf(kind: RequestKind, id: string): string {
     return executionArnOf(STATE_MACHINES, kind, id);
@@ -37,6 +39,11 @@ export class RecordingExecutions implements Executions {
     if (this.executions.has(executionArn)) return { executionArn, started: false };
     this.executions.set(executionArn, { status: 'RUNNING' });
     this.starts.push({ kind, id, input });
+    const lost = this.loseNextStartAnswer;
+    if (lost) {
+      this.loseNextStartAnswer = undefined;
+      throw lost;
+    }
     return { executionArn, started: true };
   }
 

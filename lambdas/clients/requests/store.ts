@@ -40,6 +40,7 @@ import {
   type RequestChanges,
   type RequestRecord,
 } from './schema';
+import { startWrite, usedIn, type ConditionalWrite, type StartChange } from './start-writes';
 
 /** A filtered listing reads this many index entries per round trip... */
 const FILTERED_PAGE_SIZE = 100;
@@ -150,6 +151,36 @@ export class RequestStore {
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw mapAwsError('UpdateItem', `request ${id}`, err);
       throw new PermanentError(`Request '${id}' does not exist`, { operation: 'UpdateItem', id });
+    }
+  }
+
+  /** Records how a request's start went; see ./start-writes.ts for each outcome's condition. */
+  async recordStart(id: string, change: StartChange): Promise<boolean> {
+    const now = this.now().toISOString();
+    if (change.outcome !== 'started') return this.conditionally(id, startWrite(change, now));
+    if (await this.conditionally(id, startWrite(change, now))) return true;
+    await this.update(id, { status: 'RUNNING', executionArn: change.executionArn });
+    return false;
+  }
+
+  private async conditionally(id: string, write: ConditionalWrite): Promise<boolean> {
+    const expressions = `${write.update} ${write.condition} #pk`;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: requestKey(id),
+          UpdateExpression: write.update,
+          ConditionExpression: `attribute_exists(#pk) AND (${write.condition})`,
+          // DynamoDB refuses names and values the expressions do not use.
+          ExpressionAttributeNames: usedIn(expressions, write.names),
+          ExpressionAttributeValues: usedIn(expressions, write.values),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw mapAwsError('UpdateItem', `request ${id}`, err);
     }
   }
 
