@@ -4,8 +4,8 @@
  *
  * 1. brings the request record and the workspace lock in line with how the execution really ended -
  *    a run that timed out or was stopped from outside never ran Finalize, and neither did one whose
- *    Finalize failed: its outcome is recorded here (only while the record is still active), and the
- *    lock is released if this request still holds it;
+ *    Finalize failed: its outcome is recorded here (only while the record is still active), and -
+ *    for every ended run - the lock is released if this request still holds it;
  * 2. counts it (metrics, once per execution even when the event comes twice);
  * 3. answers the ticket the request came from, through the one notifier.
  *
@@ -19,7 +19,7 @@ import { deliveryKey, requestKey, requestKinds } from '../clients/requests';
 import { logger } from '../clients/logger';
 import { stepProgress, type StepProgress } from '../core/progress';
 import { readEvent, type ExecutionEnded, type TicketRejectedDetail } from '../core/run-events';
-import { deadRunChanges, failedStepOf } from '../runs/reconcile';
+import { deadRunChanges, failedStepOf, possibleLeftovers } from '../runs/reconcile';
 import { isFinal, statusFromExecution } from '../core/status';
 import type { TicketAnswer } from '../core/ticket-answer';
 import { AnswerInProgress, answerTicket, type AnswerTarget, type NotifierDeps } from '../tickets/answer';
@@ -63,20 +63,23 @@ function messageOf(cause: string | undefined, fallback: string): string {
 }
 
 /** What the record should say, for a run Finalize did not record. */
-function outcomeOf(e: ExecutionEnded, steps: () => Promise<StepProgress[]>, record: RequestRecord) {
+async function outcomeOf(
+  e: ExecutionEnded,
+  steps: () => Promise<StepProgress[] | undefined>,
+  record: RequestRecord,
+) {
   const status = statusFromExecution(e);
-  const stopped = e.status;
-  if (stopped === 'TIMED_OUT' || stopped === 'ABORTED')
-    return steps().then((s) => deadRunChanges(record, e, s));
+  if (e.status === 'TIMED_OUT' || e.status === 'ABORTED') return deadRunChanges(record, e, await steps());
   if (e.status === 'SUCCEEDED') {
     // Finalize ran (its output is the run's outcome) but could not record it: the output is secret-free.
     const { status: _status, ...outputs } = parseOutput(e.output);
-    return Promise.resolve({ status, outputs });
+    return { status, outputs };
   }
-  return Promise.resolve({
-    status,
-    error: { name: e.error ?? 'ExecutionFailed', message: messageOf(e.cause, 'The run failed') },
-  });
+  const error = { name: e.error ?? 'ExecutionFailed', message: messageOf(e.cause, 'The run failed') };
+  // The rollback ran but Finalize could not record it: name what the undos did not remove.
+  if (status === 'CLEANUP_INCOMPLETE')
+    return { status, error, leftovers: possibleLeftovers(record, await steps()) };
+  return { status, error };
 }
 
 function runAnswer(
@@ -132,11 +135,12 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
     });
     return;
   }
-  let history: Promise<StepProgress[]> | undefined;
+  let history: Promise<StepProgress[] | undefined> | undefined;
+  // Undefined when the history cannot be had: reconciliation then assumes every step ran.
   const steps = () =>
     (history ??= deps.executions
       .history(kind, e.requestId)
-      .then((events) => (events ? stepProgress(events) : [])));
+      .then((events) => (events ? stepProgress(events) : undefined)));
 
   let settled = false;
   const wasActive = !isFinal(record.status);
@@ -156,10 +160,10 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
       });
     record = (await deps.store.get(record.id)) ?? record;
   }
-  // Finalize released it for a recorded run; a run that never got there did not. The release is
-  // conditional: only this request's lock goes (a newer request may hold the workspace by now).
-  if (wasActive)
-    await deps.store.releaseLock({ environment: record.environment, workspace: record.workspace }, record.id);
+  // An ended run needs no lock, whoever recorded its end: Finalize may have recorded the outcome
+  // and then failed to release it. Conditional: only this request's lock goes (a newer request may
+  // hold the workspace by now).
+  await deps.store.releaseLock({ environment: record.environment, workspace: record.workspace }, record.id);
 
   if (await deps.runEnds.observe(record.id, e.executionArn)) {
     const duration =
@@ -179,7 +183,11 @@ async function onExecutionEnded(deps: RunEndedDeps, metrics: RunMetrics, e: Exec
     (channel !== 'jira' && channel !== 'servicenow')
   )
     return;
-  const answer = runAnswer(record, record.status === 'SUCCEEDED' ? [] : await steps(), deps.statusBaseUrl);
+  const answer = runAnswer(
+    record,
+    record.status === 'SUCCEEDED' ? [] : ((await steps()) ?? []),
+    deps.statusBaseUrl,
+  );
   if (!answer) return;
   await answerOnTicket(
     deps,

@@ -26,7 +26,10 @@ export const stepsOf = (history: readonly SfnHistoryEvent[]): Step[] =>
   stepProgress(asProgressEvents(history));
 
 /** What an interrupted run may have left: the resources of every started forward step whose undo did not finish. */
-export function possibleLeftovers(record: RequestRecord, steps: readonly Step[]): string[] {
+export function possibleLeftovers(
+  record: RequestRecord,
+  steps: readonly Step[] | undefined = everyStepStarted(),
+): string[] {
   const started = new Set(steps.map((s) => s.name));
   if (record.kind === 'teardown')
     return started.size
@@ -60,20 +63,40 @@ export function stoppedReason(status: string): string {
 }
 
 export interface DeadRunOutcome {
-  status: 'CLEANUP_INCOMPLETE';
+  status: 'CLEANUP_INCOMPLETE' | 'FAILED';
   error: { name: string; message: string };
   leftovers: string[];
 }
 
+/** Unknown history (it could not be read): every step is taken as started, so nothing is missed. */
+const everyStepStarted = (): Step[] => forwardSteps().map((s) => ({ name: s.name, state: 'RUNNING' }));
+
+/**
+ * A dead run is CLEANUP_INCOMPLETE naming what it may have left - or FAILED when, by its history,
+ * it had not started anything that leaves something (nothing to clean up).
+ */
 export function deadRunChanges(
   record: RequestRecord,
   execution: { status: string },
-  steps: readonly Step[],
+  steps: readonly Step[] | undefined,
 ): DeadRunOutcome {
+  const leftovers = possibleLeftovers(record, steps ?? everyStepStarted());
+  if (leftovers.length === 0)
+    return {
+      status: 'FAILED',
+      error: {
+        name: execution.status,
+        message:
+          execution.status === 'TIMED_OUT'
+            ? 'The run timed out before it had changed anything'
+            : 'The run was stopped before it had changed anything',
+      },
+      leftovers,
+    };
   return {
     status: 'CLEANUP_INCOMPLETE',
     error: { name: execution.status, message: stoppedReason(execution.status) },
-    leftovers: possibleLeftovers(record, steps),
+    leftovers,
   };
 }
 
@@ -83,8 +106,8 @@ export async function reconcileDeadRun(
   record: RequestRecord,
   execution: ExecutionDescription,
 ): Promise<DeadRunOutcome> {
-  const history = (await deps.executions.history(record.kind, record.id)) ?? [];
-  const changes = deadRunChanges(record, execution, stepsOf(history));
+  const history = await deps.executions.history(record.kind, record.id);
+  const changes = deadRunChanges(record, execution, history && stepsOf(history));
   await deps.store.update(record.id, changes);
   return changes;
 }

@@ -115,6 +115,52 @@ it('records a run whose Finalize failed as CLEANUP_INCOMPLETE with the reason, a
   );
 });
 
+it('names, for a run whose Finalize failed after its rollback, what the undos that did not finish left', async () => {
+  const { deps, store, executions } = await setup();
+  await store.create(record('req-5'));
+  executions.end('provision', 'req-5', 'FAILED');
+  executions.ran('provision', 'req-5', [
+    { name: 'ValidatePlan', ended: 'SUCCEEDED' },
+    { name: 'ResolvePortal', ended: 'SUCCEEDED' },
+    { name: 'ResolveOktaInputs', ended: 'SUCCEEDED' },
+    { name: 'CreateOktaApp', ended: 'SUCCEEDED' },
+    { name: 'AssignGroups', ended: 'FAILED' },
+    { name: 'UnassignGroups', ended: 'SUCCEEDED' },
+    { name: 'DeleteOktaApp', ended: 'FAILED' },
+    { name: 'FinalizeFailed', ended: 'FAILED' },
+  ]);
+  await handleRunEvent(
+    deps,
+    ended('req-5', 'FAILED', { error: 'FinalizeFailed', cause: 'could not record' }),
+  );
+  const leftovers = (await store.get('req-5'))?.leftovers ?? [];
+  expect(leftovers.some((l) => l.startsWith('okta-app:'))).toBe(true);
+  expect(leftovers.some((l) => l.startsWith('secret:') && l.endsWith('client-secret'))).toBe(true);
+  expect(leftovers.some((l) => l.startsWith('okta-group-assignments:'))).toBe(false); // its undo finished
+  expect(leftovers.some((l) => l.startsWith('okta-authorization-server:'))).toBe(false); // never started
+});
+
+it('records a run stopped before any step that changes something as FAILED, with nothing left over', async () => {
+  const { deps, store, executions } = await setup();
+  await store.create(record('req-6'));
+  executions.end('provision', 'req-6', 'ABORTED');
+  executions.ran('provision', 'req-6', [{ name: 'ValidatePlan', ended: 'RUNNING' }]);
+  await handleRunEvent(deps, ended('req-6', 'ABORTED'));
+  expect(await store.get('req-6')).toMatchObject({
+    status: 'FAILED',
+    error: { name: 'ABORTED', message: 'The run was stopped before it had changed anything' },
+    leftovers: [],
+  });
+});
+
+it('frees the lock of a run whose Finalize recorded the outcome but could not release the lock', async () => {
+  const { deps, store } = await setup();
+  await store.create(record('req-7', { status: 'SUCCEEDED', outputs: { portalUrl: 'p' } }));
+  await lockOf(store, 'req-7');
+  await handleRunEvent(deps, ended('req-7', 'SUCCEEDED', { output: '{}' }));
+  expect((await lockOf(store, 'req-next')).acquired).toBe(true);
+});
+
 it('reads a success whose output the event left out from the execution', async () => {
   const { deps, store, executions } = await setup();
   await store.create(record('req-2'));

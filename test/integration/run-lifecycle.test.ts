@@ -296,6 +296,10 @@ describe('a lock its run no longer needs', () => {
       const w = await world();
       const first = await acceptRun(w.deps, provision());
       w.executions.end('provision', first.id, status);
+      w.executions.ran('provision', first.id, [
+        { name: 'ValidatePlan', ended: 'SUCCEEDED' },
+        { name: 'CreateOktaApp', ended: 'RUNNING' },
+      ]);
       const next = await acceptRun(w.deps, provision({ autoApprove: true }));
       expect(next).toMatchObject({ created: true });
       expect(await w.store.get(first.id)).toMatchObject({
@@ -306,6 +310,7 @@ describe('a lock its run no longer needs', () => {
             /^The run (timed out|was stopped) before it could finish or roll back$/,
           ),
         },
+        leftovers: expect.arrayContaining([expect.stringMatching(/^okta-app:/)]),
       });
     },
   );
@@ -344,6 +349,7 @@ describe('viewing a run', () => {
     const w = await world();
     const { id } = await acceptRun(w.deps, provision());
     w.executions.end('provision', id, 'TIMED_OUT');
+    w.executions.ran('provision', id, [{ name: 'CreateAuthServer', ended: 'RUNNING' }]);
     expect(await viewRun(w.deps, id)).toMatchObject({ status: 'CLEANUP_INCOMPLETE' });
   });
 });

@@ -20,6 +20,7 @@ export const STATE_MACHINES = {
 export class RecordingExecutions implements Executions {
   readonly starts: Array<{ kind: RequestKind; id: string; input: unknown }> = [];
   private readonly executions = new Map<string, ExecutionDescription>();
+  private readonly histories = new Map<string, HistoryEvent[]>();
   /** The next start fails with this error (then starts work again). */
   failNextStart?: Error;
   /** The next start starts the execution, but its answer is lost: the caller gets this error. */
@@ -52,7 +53,32 @@ export class RecordingExecutions implements Executions {
   }
 
   async history(kind: RequestKind, id: string): Promise<HistoryEvent[] | undefined> {
-    return this.executions.has(this.arnOf(kind, id)) ? [] : undefined;
+    const arn = this.arnOf(kind, id);
+    return this.executions.has(arn) ? (this.histories.get(arn) ?? []) : undefined;
+  }
+
+  /** The run's history: each named state entered and, unless `running`, exited (succeeded or failed). */
+  ran(
+    kind: RequestKind,
+    id: string,
+    states: Array<{ name: string; ended: 'SUCCEEDED' | 'FAILED' | 'RUNNING' }>,
+  ) {
+    const events: HistoryEvent[] = [];
+    let n = 0;
+    for (const { name, ended } of states) {
+      const at = new Date(Date.UTC(2026, 11, 1, 10, 0, n));
+      events.push({ id: ++n, timestamp: at, type: 'TaskStateEntered', stateEnteredEventDetails: { name } });
+      if (ended === 'FAILED')
+        events.push({
+          id: ++n,
+          timestamp: at,
+          type: 'LambdaFunctionFailed',
+          lambdaFunctionFailedEventDetails: { error: 'PermanentError' },
+        });
+      if (ended !== 'RUNNING')
+        events.push({ id: ++n, timestamp: at, type: 'TaskStateExited', stateExitedEventDetails: { name } });
+    }
+    this.histories.set(this.arnOf(kind, id), events);
   }
 
   /** An execution that exists without this lifecycle having started it (an earlier attempt did). */
