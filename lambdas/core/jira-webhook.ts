@@ -45,12 +45,15 @@ const user = z.looseObject({
   emailAddress: z.string().optional(),
 });
 
-const changelogItem = z.looseObject({
-  field: z.string().nullish(),
-  fieldId: z.string().nullish(),
-  to: z.string().nullish(),
-  toString: z.string().nullish(),
-});
+/**
+ * A changelog item, read by own keys only: `toString` is also an Object method, so an object schema
+ * would find the inherited function on an item that has no such key and call it malformed.
+ */
+const changelogItem = z.record(z.string(), z.unknown());
+const textAt = (item: Record<string, unknown>, key: string): string | undefined => {
+  const value = Object.hasOwn(item, key) ? item[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+};
 
 const issue = z.looseObject({
   id: z.string().regex(/^\d{1,18}$/, 'must be a Jira issue id'),
@@ -92,8 +95,8 @@ function triggerOf(payload: JiraPayload, mapping: JiraMapping): { trigger: strin
       : { ignore: 'creating a ticket does not ask (onCreate: false)' };
   const approved = (payload.changelog?.items ?? []).some(
     (item) =>
-      (item.fieldId ?? item.field) === 'status' &&
-      (item.toString === mapping.approvedStatus || item.to === mapping.approvedStatus),
+      (textAt(item, 'fieldId') ?? textAt(item, 'field')) === 'status' &&
+      (textAt(item, 'toString') === mapping.approvedStatus || textAt(item, 'to') === mapping.approvedStatus),
   );
   if (!approved) return { ignore: `the update does not move the status into '${mapping.approvedStatus}'` };
   // The changelog id names this one transition; a later re-approval is a new request.
@@ -102,7 +105,7 @@ function triggerOf(payload: JiraPayload, mapping: JiraMapping): { trigger: strin
 }
 
 function fieldOf(fields: Record<string, unknown>, name: string): unknown {
-  return fields[name];
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
 export function jiraDecision(

@@ -70,6 +70,16 @@ describe('Jira deliveries', () => {
     expect(request.deliveryId).toBe('KPP-1:c10412');
   });
 
+  it('start a run when the approval comes with changelog items that carry no toString (field cleared, custom fields)', () => {
+    // Intent: `toString` is also the name of an Object method; an item without the key is no
+    // reason to call the whole delivery malformed.
+    const approved = fixture('jira/issue-approved.json');
+    const items = (approved.changelog as Json).items as Json[];
+    items.unshift({ field: 'assignee', fieldtype: 'jira', fieldId: 'assignee', from: 'x', to: null });
+    items.push({ field: 'Approvers', fieldtype: 'custom', fieldId: 'customfield_10003' });
+    expect(jiraDecision(approved, 'd', JIRA)).toMatchObject({ action: 'provision' });
+  });
+
   it.each([
     ['an edit that is not a transition', 'jira/issue-edited.json', /does not move the status/],
     ['a comment', 'jira/comment-created.json', /comment_created is not handled/],
