@@ -8,7 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CachedSecret } from '../clients/cached-secret';
 import { StepFunctionsExecutions } from '../clients/executions';
-import { AnswerClaims, RequestStore, RunEnds } from '../clients/requests';
+import { AnswerClaims, DeliveryLog, RequestStore, RunEnds } from '../clients/requests';
 import { SecretStore } from '../clients/secrets';
 import { JiraClient } from '../clients/tickets/jira';
 import { ServiceNowClient } from '../clients/tickets/servicenow';
@@ -52,6 +52,8 @@ export function buildRunEndedDeps(config: RunEndedConfig, options: RunEndedOptio
   return {
     store: new RequestStore({ tableName: config.requestsTable, client: dynamo, now }),
     runEnds: new RunEnds({ tableName: config.requestsTable, client: dynamo, now }),
+    // Read only (a rejection is answered from its delivery record): the webhooks write and expire it.
+    deliveries: new DeliveryLog({ tableName: config.requestsTable, client: dynamo, ttlSeconds: 86_400, now }),
     executions: new StepFunctionsExecutions(
       config.stateMachines,
       new SFNClient({ ...client, endpoint: aws.endpoints?.sfn }),

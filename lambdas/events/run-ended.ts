@@ -14,7 +14,7 @@
  * changes the recorded outcome.
  */
 import type { Executions, StateMachineArns } from '../clients/executions';
-import type { RequestKind, RequestRecord, RequestStore, RunEnds } from '../clients/requests';
+import type { DeliveryLog, RequestKind, RequestRecord, RequestStore, RunEnds } from '../clients/requests';
 import { deliveryKey, requestKey, requestKinds } from '../clients/requests';
 import { logger } from '../clients/logger';
 import { stepProgress, type StepProgress } from '../core/progress';
@@ -28,6 +28,8 @@ import type { RunMetrics } from './metrics';
 export interface RunEndedDeps {
   store: RequestStore;
   runEnds: RunEnds;
+  /** Where a rejection's ticket and reasons are read: never from the event, which anyone allowed to put events could forge. */
+  deliveries: Pick<DeliveryLog, 'get'>;
   executions: Executions;
   stateMachines: StateMachineArns;
   notifier: NotifierDeps;
@@ -214,21 +216,30 @@ async function answerOnTicket(
 }
 
 async function onTicketRejected(deps: RunEndedDeps, metrics: RunMetrics, detail: TicketRejectedDetail) {
+  // The event only points at the delivery; what is posted, and where, is what the webhook recorded.
+  const delivery = await deps.deliveries.get(detail.channel, detail.deliveryId);
+  if (delivery?.outcome !== 'rejected') {
+    logger.warn('ticket rejection event without a rejected delivery on record: not answered', {
+      channel: detail.channel,
+      deliveryId: detail.deliveryId,
+    });
+    return;
+  }
   const answer: TicketAnswer = {
     kind: 'rejected',
-    ticketKey: detail.ticket.key,
-    deliveryId: detail.deliveryId,
-    issues: detail.issues,
+    ticketKey: delivery.ticket,
+    deliveryId: delivery.deliveryId,
+    issues: delivery.issues ?? [],
   };
   await answerOnTicket(
     deps,
     metrics,
     {
-      channel: detail.channel,
-      ticketKey: detail.ticket.key,
-      ticketId: detail.ticket.id,
-      item: deliveryKey(detail.channel, detail.deliveryId),
-      itemName: `delivery ${detail.channel}/${detail.deliveryId}`,
+      channel: delivery.channel,
+      ticketKey: delivery.ticket,
+      ticketId: delivery.ticketId,
+      item: deliveryKey(delivery.channel, delivery.deliveryId),
+      itemName: `delivery ${delivery.channel}/${delivery.deliveryId}`,
     },
     answer,
   );

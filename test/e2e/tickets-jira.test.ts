@@ -315,6 +315,47 @@ describe('a ticket the service cannot run', () => {
     );
   });
 
+  it('a "Ticket Rejected" event that no refused delivery backs is not posted; one that does is posted as recorded', async () => {
+    // Intent: anyone who may put events on the bus must not be able to make the service comment
+    // on any ticket; what is posted, and where, comes from the delivery the webhook recorded.
+    const victim = ticketFor('tix-victim');
+    const forged = (deliveryId: string) =>
+      stack.eventBus.publish({
+        source: 'kong-portal-provisioner',
+        'detail-type': 'Ticket Rejected',
+        detail: {
+          channel: 'jira',
+          deliveryId,
+          ticket: { key: victim.key, id: victim.id },
+          issues: [{ field: 'workspace', reason: 'click https://evil.example to fix' }],
+        },
+      });
+    forged('never-delivered');
+    await stack.idle();
+    expect(comments(victim.key)).toHaveLength(0);
+
+    // A real refusal's delivery id, replayed with another ticket and other words.
+    const issue = ticketFor('tix-refused', { customfield_10050: undefined });
+    await sendJira(stack, created(issue, { customfield_10050: null }), { deliveryId: 'refused-1' });
+    await stack.idle();
+    forged('refused-1');
+    await stack.idle();
+    expect(comments(victim.key)).toHaveLength(0);
+    expect(comments(issue.key)).toHaveLength(1);
+    expect(adfText(comments(issue.key)[0])).not.toContain('evil.example');
+
+    // An accepted delivery's id: its answer is the run's, on the request, so no claim stops it.
+    const accepted = ticketFor('tix-accepted');
+    await sendJira(stack, created(accepted, { customfield_10050: 'tix-accepted' }), {
+      deliveryId: 'accepted-1',
+    });
+    await stack.idle();
+    forged('accepted-1');
+    await stack.idle();
+    expect(comments(victim.key)).toHaveLength(0);
+    expect(comments(accepted.key)).toHaveLength(1);
+  });
+
   it('for a workspace another request is changing is told which request holds it', async () => {
     const issue = ticketFor('tix-busy');
     stack.kongSandbox!.control.inject({ ...KONG_PATCH, latencyMs: 800 });

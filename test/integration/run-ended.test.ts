@@ -5,7 +5,13 @@
 // this request holds it, a recorded outcome is never overwritten, a repeated event is counted once,
 // and events it does not know are ignored without an error (retrying cannot make them valid).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AnswerClaims, RequestStore, RunEnds, type RequestRecord } from '../../lambdas/clients/requests';
+import {
+  AnswerClaims,
+  DeliveryLog,
+  RequestStore,
+  RunEnds,
+  type RequestRecord,
+} from '../../lambdas/clients/requests';
 import { handleRunEvent, type RunEndedDeps } from '../../lambdas/events/run-ended';
 import { powertoolsMetrics } from '../../lambdas/events/metrics';
 import { ensureRequestsTable, startDynamoDb, type LocalDynamoDb } from '../../local/dynamodb';
@@ -37,6 +43,7 @@ async function setup() {
   const deps: RunEndedDeps = {
     store,
     runEnds: new RunEnds({ tableName, client }),
+    deliveries: new DeliveryLog({ tableName, client, ttlSeconds: 86_400 }),
     executions,
     stateMachines: STATE_MACHINES,
     notifier: {
