@@ -1,4 +1,5 @@
 /** GET /provisionings?workspace=&environment=&limit=&next=: the request history, newest first. */
+import { DEFAULT_LIMIT } from '../clients/requests';
 import { ValidationError, type FieldIssue } from '../core/errors';
 import { listRuns } from '../runs/view';
 import { depsFromEnv, type ApiDeps } from './deps';
@@ -10,7 +11,7 @@ function parseQuery(query: Record<string, string | undefined>) {
   const issues: FieldIssue[] = Object.keys(query)
     .filter((k) => !KNOWN.has(k))
     .map((k) => ({ field: k, reason: 'is not a known query parameter' }));
-  const limit = query.limit === undefined ? 20 : Number(query.limit);
+  const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     issues.push({ field: 'limit', reason: 'must be a whole number from 1 to 100' });
   if (query.workspace !== undefined && !/^[A-Za-z0-9._~-]{1,100}$/.test(query.workspace))

@@ -39,7 +39,6 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
   'UND_ERR_SOCKET',
-  'ECONNRESET',
 ]);
 
 export function isNetworkCode(code: unknown): boolean {

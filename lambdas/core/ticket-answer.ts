@@ -34,6 +34,9 @@ const clip = (text: string, max = MAX_REASON) => (text.length > max ? `${text.sl
 // ---- the content, as blocks both renderers share -----------------------------------------------
 
 type Inline = { text: string; code?: boolean; strong?: boolean; href?: string };
+
+/** Only a real http(s) URL becomes a link (a run whose output lacks one says "(unknown)"). */
+const isWebUrl = (text: string) => /^https?:\/\/[^\s]+$/.test(text);
 type Block = { paragraph: Inline[] } | { bullets: Inline[][] };
 
 const t = (text: string): Inline => ({ text });
@@ -65,7 +68,10 @@ function blocksOf(answer: TicketAnswer): Block[] {
         },
         {
           bullets: [
-            [t('Portal: '), { text: answer.portalUrl, href: answer.portalUrl }],
+            [
+              t('Portal: '),
+              { text: answer.portalUrl, ...(isWebUrl(answer.portalUrl) ? { href: answer.portalUrl } : {}) },
+            ],
             [t('Issuer: '), code(answer.issuer)],
             [t('Client id: '), code(answer.clientId)],
             [t('Client secret: kept in AWS Secrets Manager, '), code(answer.clientSecretArn)],

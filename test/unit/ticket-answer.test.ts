@@ -64,6 +64,13 @@ describe('ticket answers', () => {
       expect(text).toContain(part);
   });
 
+  it('link only a real URL: a success recorded without a portal URL says so, and links nothing', () => {
+    const unknown = { ...(answers.succeeded as TicketAnswer), portalUrl: '(unknown)' } as TicketAnswer;
+    const adf = toAdf(unknown);
+    expect(validateAdf(adf)).toEqual({ ok: true });
+    expect(JSON.stringify(adf)).not.toContain('"href":"(unknown)"');
+  });
+
   it('tell a failure the step, the reason and that it was rolled back; an incomplete one its leftovers', () => {
     expect(toPlainText(answers.failed as TicketAnswer)).toMatch(
       /Failed step: ConfigurePortal[\s\S]*HTTP 400[\s\S]*rolled back/,

@@ -33,7 +33,7 @@ export interface ListPlan {
   filter?: { expression: string; names: Record<string, string>; values: Record<string, string> };
 }
 
-export const DEFAULT_LIMIT = 25;
+export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,2048}$/;
