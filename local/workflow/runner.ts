@@ -6,7 +6,13 @@ import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { handlerNameForState } from '../../lambdas/steps/catalogue';
 import type { StepContext } from '../../lambdas/steps/context';
 import { runStep } from '../../lambdas/steps/handlers';
-import { type AslDefinition, provisioningAsl, retryingStateNames, taskStateNames } from './asl';
+import {
+  type AslDefinition,
+  type AslState,
+  provisioningAsl,
+  retryingStateNames,
+  taskStateNames,
+} from './asl';
 
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22+); Node 20 lacks it.
 const P = Promise as unknown as {
@@ -84,6 +90,36 @@ function machineFor(definition: AslDefinition): StateMachine {
   return machine;
 }
 
+/**
+ * `$$.State.RetryCount` as Step Functions gives it (the context object: "the number of retries
+ * attempted for the current state"). aws-local-stepfunctions has no `State` node, so it is given a
+ * placeholder 0 to resolve the path, and the runner puts in the real count: the failed attempts of
+ * that state so far. Only top-level Parameters fields are rewritten, and a state counts afresh once it
+ * succeeds (our flows enter no state twice) - what our ASL uses, not the whole context object.
+ */
+const RETRY_COUNT_PATH = '$$.State.RetryCount';
+const PLACEHOLDER_CONTEXT = { State: { RetryCount: 0 } };
+
+function retryCountFields(definition: AslDefinition, state: string): string[] {
+  const find = (d: AslDefinition): AslState | undefined =>
+    d.States[state] ??
+    Object.values(d.States)
+      .flatMap((s) => s.Branches ?? [])
+      .map(find)
+      .find(Boolean);
+  const parameters = find(definition)?.Parameters;
+  if (typeof parameters !== 'object' || parameters === null) return [];
+  return Object.entries(parameters)
+    .filter(([key, value]) => key.endsWith('.$') && value === RETRY_COUNT_PATH)
+    .map(([key]) => key.slice(0, -2));
+}
+
+function withRetryCount(input: JsonValue, fields: readonly string[], count: number): JsonValue {
+  if (fields.length === 0 || typeof input !== 'object' || input === null || Array.isArray(input))
+    return input;
+  return { ...input, ...Object.fromEntries(fields.map((f) => [f, count])) };
+}
+
 export async function runLocally(
   input: JsonValue,
   ctx: StepContext,
@@ -91,13 +127,27 @@ export async function runLocally(
 ): Promise<LocalExecution> {
   const definition = options.definition ?? provisioningAsl();
   const machine = machineFor(definition);
+  const failedAttempts = new Map<string, number>();
   const taskResourceLocalHandlers = Object.fromEntries(
     taskStateNames(definition).map((name) => {
       const stub = options.handlers?.[name];
+      const fields = retryCountFields(definition, name);
       return [
         name,
-        async (stateInput: JsonValue) =>
-          viaJson(await (stub ? stub(stateInput) : runStep(handlerNameForState(name), stateInput, ctx))),
+        async (stateInput: JsonValue) => {
+          const retries = failedAttempts.get(name) ?? 0;
+          const payload = withRetryCount(stateInput, fields, retries);
+          try {
+            const result = viaJson(
+              await (stub ? stub(payload) : runStep(handlerNameForState(name), payload, ctx)),
+            );
+            failedAttempts.delete(name);
+            return result;
+          } catch (err) {
+            failedAttempts.set(name, retries + 1);
+            throw err;
+          }
+        },
       ];
     }),
   );
@@ -105,7 +155,10 @@ export async function runLocally(
     options.retryDelayMs === undefined
       ? undefined
       : Object.fromEntries(retryingStateNames(definition).map((n) => [n, options.retryDelayMs as number]));
-  const execution = machine.run(input, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } });
+  const execution = machine.run(input, {
+    overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
+    context: PLACEHOLDER_CONTEXT,
+  });
   const abort = () => execution.abort();
   if (options.signal?.aborted) abort();
   else options.signal?.addEventListener('abort', abort, { once: true });
