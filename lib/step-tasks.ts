@@ -29,6 +29,9 @@ export const ERRORS = {
 
 export type Retrying = sfn.TaskStateBase | sfn.Parallel;
 
+/** `$$.State.RetryCount`: 0 on a state's first attempt, then the number of retries so far. */
+const RETRY_COUNT = sfn.JsonPath.numberAt('$$.State.RetryCount');
+
 /** Forward steps: a failure class gets the backoff it needs; everything else is final at once. */
 export function addForwardRetries(state: Retrying): void {
   state.addRetry({
@@ -91,6 +94,8 @@ export function stepTasks(
     new tasks.LambdaInvoke(scope, stateName, {
       stateName,
       lambdaFunction: fn(handler),
+      // The retry count tells a step's first attempt (which may trust earlier reads) from a retry.
+      payload: sfn.TaskInput.fromObject({ state: sfn.JsonPath.entirePayload, attempt: RETRY_COUNT }),
       // The function's return value is the result: no {Payload} envelope to unwrap.
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
@@ -100,7 +105,7 @@ export function stepTasks(
   /** Every Finalize state of a workflow runs its one Finalize function with the outcome it stands for. */
   const finalize = (stateName: string, outcome: string) =>
     invoke(stateName, finalizeHandler, {
-      payload: sfn.TaskInput.fromObject({ outcome, 'state.$': '$' }),
+      payload: sfn.TaskInput.fromObject({ outcome, state: sfn.JsonPath.entirePayload, attempt: RETRY_COUNT }),
       resultPath: '$.final',
     });
   return { invoke, finalize };

@@ -26,7 +26,16 @@ export interface StepContext {
   sleep(ms: number): Promise<void>;
   /** Milliseconds this invocation may still run (Lambda context), when known. */
   remainingMs?(): number;
+  /**
+   * How many times Step Functions has already retried this state (`$$.State.RetryCount`). On the
+   * first attempt a step may trust what an earlier step read; a retry must look again, because the
+   * failed attempt may have changed things before it failed.
+   */
+  attempt?: number;
 }
+
+/** The first attempt of this state in this execution (not a retry). */
+export const isFirstAttempt = (ctx: Pick<StepContext, 'attempt'>): boolean => (ctx.attempt ?? 0) === 0;
 
 export async function buildStepContext(config: StepConfig): Promise<StepContext> {
   const aws = config.aws ?? {};

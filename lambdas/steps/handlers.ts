@@ -3,6 +3,8 @@
  * state runs the same code wherever the state machine runs; `satisfies` makes the compiler prove
  * that every handler the catalogue names exists, and no other.
  */
+import { z } from 'zod';
+import { PermanentError } from '../core/errors';
 import type { HandlerName } from './catalogue';
 import { waitOutRateLimit, type StepContext } from './context';
 import { assignGroups, unassignGroups } from './assign-groups';
@@ -26,7 +28,18 @@ import { validatePlan } from './validate-plan';
 import { validateTeardown } from './validate-teardown';
 import { verifyPortal } from './verify-portal';
 
-type Handler = (input: unknown, ctx: StepContext) => Promise<unknown>;
+/**
+ * What every Task state sends its function (lib/step-tasks.ts): the document earlier states wrote,
+ * the state's retry count, and - for the Finalize states - the outcome it stands for.
+ */
+const taskInput = z.looseObject({
+  state: z.unknown(),
+  attempt: z.number().int().nonnegative().default(0),
+  outcome: z.string().optional(),
+});
+type TaskInput = z.output<typeof taskInput>;
+
+type Handler = (task: TaskInput, ctx: StepContext) => Promise<unknown>;
 
 /**
  * Step Functions hands each Task the document earlier states wrote (JSON in, JSON out); the
@@ -34,8 +47,14 @@ type Handler = (input: unknown, ctx: StepContext) => Promise<unknown>;
  */
 const on =
   <S>(fn: (state: S, ctx: StepContext) => Promise<unknown>): Handler =>
-  (input, ctx) =>
-    fn(input as S, ctx);
+  (task, ctx) =>
+    fn(task.state as S, ctx);
+
+/** The Finalize handlers take the outcome with the state. */
+const onOutcome =
+  <S>(fn: (input: S, ctx: StepContext) => Promise<unknown>): Handler =>
+  (task, ctx) =>
+    fn({ outcome: task.outcome, state: task.state } as S, ctx);
 
 export const handlers = {
   ValidatePlan: on<{ requestId?: unknown; request?: unknown }>(validatePlan),
@@ -55,13 +74,13 @@ export const handlers = {
   DeleteOktaApp: on<WorkflowState>(deleteOktaApp),
   DeleteClientSecret: on<WorkflowState>(deleteClientSecret),
   DeletePortalSnapshot: on<WorkflowState>(deletePortalSnapshot),
-  FinalizeProvisioning: on<FinalizeProvisioningInput>(finalizeProvisioning),
+  FinalizeProvisioning: onOutcome<FinalizeProvisioningInput>(finalizeProvisioning),
   ValidateTeardown: on<{ requestId?: unknown; request?: unknown }>(validateTeardown),
   RestorePortal: on<TeardownState>(restorePortal),
   RemoveAuthServer: on<TeardownState>(removeAuthServer),
   RemoveOktaApp: on<TeardownState>(removeOktaApp),
   RemoveSecrets: on<TeardownState>(removeSecrets),
-  FinalizeTeardown: on<FinalizeTeardownInput>(finalizeTeardown),
+  FinalizeTeardown: onOutcome<FinalizeTeardownInput>(finalizeTeardown),
 } satisfies Record<HandlerName, Handler>;
 
 function isHandlerName(name: string): name is HandlerName {
@@ -70,8 +89,10 @@ function isHandlerName(name: string): name is HandlerName {
 
 export async function runStep(name: string, input: unknown, ctx: StepContext): Promise<unknown> {
   if (!isHandlerName(name)) throw new Error(`no handler for state ${name}`);
+  const task = taskInput.safeParse(input);
+  if (!task.success) throw new PermanentError(`state ${name} was invoked without its task input`);
   try {
-    return await handlers[name](input, ctx);
+    return await handlers[name](task.data, { ...ctx, attempt: task.data.attempt });
   } catch (err) {
     return waitOutRateLimit(err, ctx);
   }
