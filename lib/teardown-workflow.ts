@@ -8,7 +8,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FINALIZE_HANDLERS, FINALIZE_STATES, teardownFlow } from '../lambdas/steps/catalogue';
+import {
+  FINALIZE_HANDLERS,
+  FINALIZE_STATES,
+  isParallel,
+  teardownFlow,
+  type StepMeta,
+} from '../lambdas/steps/catalogue';
+import { parallelResultSelector, resultKeysOf } from './parallel-results';
 import { acknowledgeStateMachineGrants, addForwardRetries, stepTasks } from './step-tasks';
 
 export const TEARDOWN_FAILED = 'TeardownFailed';
@@ -43,13 +50,32 @@ export class TeardownWorkflow extends Construct {
     );
     failed.next(fail);
 
-    const states = teardownFlow.map((step) => {
+    const task = (step: StepMeta) => {
       const state = invoke(
         step.name,
         step.name,
         step.resultKey ? { resultPath: `$.resources.${step.resultKey}` } : {},
       );
       addForwardRetries(state);
+      return state;
+    };
+    const states = teardownFlow.map((node, index) => {
+      let state: sfn.TaskStateBase | sfn.Parallel;
+      if (isParallel(node)) {
+        state = new sfn.Parallel(this, node.name, {
+          stateName: node.name,
+          resultSelector: parallelResultSelector(resultKeysOf(teardownFlow.slice(0, index)), node.branches),
+          resultPath: '$.resources',
+        });
+        for (const branch of node.branches) {
+          const [first, ...rest] = branch.map(task);
+          state.branch(
+            rest.reduce<sfn.Chain>((c, s) => c.next(s), sfn.Chain.start(first as sfn.TaskStateBase)),
+          );
+        }
+      } else {
+        state = task(node);
+      }
       state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.failure' });
       return state;
     });
@@ -61,7 +87,7 @@ export class TeardownWorkflow extends Construct {
     const [first, ...rest] = states;
     const chain = [...rest, done].reduce<sfn.Chain>(
       (c, s) => c.next(s),
-      sfn.Chain.start(first as sfn.TaskStateBase),
+      sfn.Chain.start(first as sfn.TaskStateBase | sfn.Parallel),
     );
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {

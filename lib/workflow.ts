@@ -27,6 +27,7 @@ import {
   type FlowNode,
   type StepMeta,
 } from '../lambdas/steps/catalogue';
+import { parallelResultSelector, resultKeysOf } from './parallel-results';
 
 export { ERRORS, LAMBDA_SERVICE_ERRORS } from './step-tasks';
 
@@ -34,13 +35,6 @@ export interface ProvisioningWorkflowProps {
   /** The function behind each handler name (forward steps, undo steps and Finalize). */
   functions: Readonly<Record<string, lambda.IFunction>>;
   logRetention?: logs.RetentionDays;
-}
-
-function branchKey(parallelKey: string, step: StepMeta): string {
-  const prefix = `${parallelKey}.`;
-  if (!step.resultKey?.startsWith(prefix))
-    throw new Error(`parallel branch step ${step.name} must write under '${prefix}'`);
-  return step.resultKey.slice(prefix.length);
 }
 
 export class ProvisioningWorkflow extends Construct {
@@ -131,29 +125,26 @@ export class ProvisioningWorkflow extends Construct {
       else start = state;
       tail = continueFrom;
     };
-    for (const node of provisioningFlow) {
+    provisioningFlow.forEach((node, index) => {
+      let state: sfn.TaskStateBase | sfn.Parallel;
       if (isParallel(node)) {
-        const parallel = new sfn.Parallel(this, node.name, {
+        state = new sfn.Parallel(this, node.name, {
           stateName: node.name,
-          resultSelector: Object.fromEntries(
-            node.branches.flatMap((branch, i) =>
-              // Branch steps write under the parallel's own key (`authorization.claim`): one name per resource.
-              branch.map((s) => [`${branchKey(node.resultKey, s)}.$`, `$[${i}].resources.${s.resultKey}`]),
-            ),
+          resultSelector: parallelResultSelector(
+            resultKeysOf(provisioningFlow.slice(0, index)),
+            node.branches,
           ),
-          resultPath: `$.resources.${node.resultKey}`,
+          resultPath: '$.resources',
         });
         for (const branch of node.branches) {
           const [first, ...rest] = branch.map(task);
-          parallel.branch(
+          state.branch(
             rest.reduce<sfn.Chain>((c, s) => c.next(s), sfn.Chain.start(first as sfn.TaskStateBase)),
           );
         }
-        catchInto(node, parallel);
-        append(parallel, parallel);
-        continue;
+      } else {
+        state = task(node);
       }
-      const state = task(node);
       catchInto(node, state);
       append(state, state);
       if (node.lastPlanningStep) {
@@ -165,7 +156,7 @@ export class ProvisioningWorkflow extends Construct {
           provision,
         );
       }
-    }
+    });
     (tail as sfn.INextable).next(succeeded);
     const definition = start as sfn.IChainable;
 

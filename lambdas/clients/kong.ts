@@ -129,22 +129,28 @@ export class KongClient {
   }
 
   /** Where the workspace's portal lives and its current settings; refuses a node without the portal. */
+  /** The node's configuration and the workspace, read at the same time (neither needs the other). */
   async readPortalEnvironment(workspace: string): Promise<PortalEnvironment> {
     const ws = encodeURIComponent(workspace);
-    const info = await this.requestWorkspace(workspace, 'readNodeInfo', (http) =>
-      http.get<{ configuration?: KongPortalConfiguration }>(`/${ws}/kong`),
-    );
-    const configuration = info.configuration ?? {};
+    const [info, record] = await Promise.allSettled([
+      this.requestWorkspace(workspace, 'readNodeInfo', (http) =>
+        http.get<{ configuration?: KongPortalConfiguration }>(`/${ws}/kong`),
+      ),
+      this.requestWorkspace(workspace, 'readWorkspace', (http) =>
+        http.get<{ id: string; config?: Record<string, unknown> }>(`/workspaces/${ws}`),
+      ),
+    ]);
+    // The node's answer first, as if read first: a portal that is off node-wide is the thing to fix.
+    if (info.status === 'rejected') throw info.reason;
+    const configuration = info.value.configuration ?? {};
     if (configuration.portal !== true) {
       throw new PermanentError(
         "Kong's Dev Portal is disabled node-wide (portal = off in kong.conf): enable it and restart Kong before provisioning a workspace portal",
         { workspace },
       );
     }
-    const record = await this.requestWorkspace(workspace, 'readWorkspace', (http) =>
-      http.get<{ id: string; config?: Record<string, unknown> }>(`/workspaces/${ws}`),
-    );
-    return { workspaceId: record.id, configuration, settings: pickPortalSettings(record.config) };
+    if (record.status === 'rejected') throw record.reason;
+    return { workspaceId: record.value.id, configuration, settings: pickPortalSettings(record.value.config) };
   }
 
   /** An unknown workspace is the requester's mistake: say so with the field, not as a 404. */
@@ -175,19 +181,34 @@ export class KongClient {
   }
 
   /** Turns the portal on with OpenID Connect. Idempotent: PATCH sets, it does not toggle. */
-  async applyPortalAuth(workspace: string, application: PortalAuthApplication): Promise<void> {
+  /**
+   * Turns the portal on with OpenID Connect, and checks the workspace Kong answers the PATCH with
+   * (the Admin API returns the updated Workspace): it must name our issuer, client and redirect URI.
+   * Returns what Kong will send to Okta when a developer signs in.
+   */
+  async applyPortalAuth(
+    workspace: string,
+    application: PortalAuthApplication,
+    expected: VerifyExpectation,
+  ): Promise<StoredSignIn> {
     const config: PortalSettings = {
       portal: true,
       portal_auth: 'openid-connect',
       portal_auth_conf: JSON.stringify(application.authConf),
       portal_auto_approve: application.autoApprove,
     };
-    await this.patchPortal(workspace, config, 'applyPortalAuth', application.authConf.client_secret);
+    const answered = await this.patchPortal(
+      workspace,
+      config,
+      'applyPortalAuth',
+      application.authConf.client_secret,
+    );
     logger.info('kong portal configured', {
       workspace,
       portalAuth: 'openid-connect',
       autoApprove: application.autoApprove,
     });
+    return storedSignIn(workspace, answered, expected);
   }
 
   /**
@@ -212,14 +233,19 @@ export class KongClient {
     return { changed: true };
   }
 
+  /** Returns the portal settings of the workspace Kong answers with. */
   private async patchPortal(
     workspace: string,
     config: PortalSettings,
     operation: string,
     secrets: ReadonlyArray<string | undefined>,
-  ): Promise<void> {
+  ): Promise<PortalSettings> {
     try {
-      await this.http.patch(`/workspaces/${encodeURIComponent(workspace)}`, { config });
+      const answer = await this.http.patch<{ config?: Record<string, unknown> }>(
+        `/workspaces/${encodeURIComponent(workspace)}`,
+        { config },
+      );
+      return pickPortalSettings(answer.data?.config);
     } catch (err) {
       if (isAxiosError(err) && err.response?.status === 404) {
         throw ValidationError.of([
@@ -231,42 +257,44 @@ export class KongClient {
       throw mapped;
     }
   }
+}
 
-  /**
-   * Reads back what a developer's sign-in depends on on Kong's side: the portal is on with OpenID
-   * Connect and the stored conf names our issuer, client and redirect URI. Returns what Kong will
-   * send to Okta when a developer signs in.
-   */
-  async verifyPortal(workspace: string, expected: VerifyExpectation): Promise<StoredSignIn> {
-    const settings = await this.readPortalSettings(workspace);
-    const problems: string[] = [];
-    if (settings.portal !== true) problems.push('portal is not enabled');
-    if (settings.portal_auth !== 'openid-connect')
-      problems.push(`portal_auth is '${String(settings.portal_auth)}', not 'openid-connect'`);
-    const url = discoveryUrl(expected.issuer);
-    let conf: Partial<PortalAuthConf> = {};
-    try {
-      conf =
-        typeof settings.portal_auth_conf === 'string'
-          ? (JSON.parse(settings.portal_auth_conf) as Partial<PortalAuthConf>)
-          : {};
-    } catch {
-      problems.push('portal_auth_conf is not valid JSON');
-    }
-    if (conf.issuer !== url)
-      problems.push(`portal_auth_conf.issuer is '${String(conf.issuer)}', expected '${url}'`);
-    if (conf.client_id?.[0] !== expected.clientId)
-      problems.push(`portal_auth_conf.client_id is not '${expected.clientId}'`);
-    if (conf.redirect_uri?.[0] !== expected.redirectUri)
-      problems.push(
-        `portal_auth_conf.redirect_uri is '${String(conf.redirect_uri?.[0])}', expected '${expected.redirectUri}'`,
-      );
-    if (problems.length) {
-      throw new PermanentError(
-        `Kong workspace '${workspace}' portal is not configured as written: ${problems.join('; ')}`,
-        { workspace },
-      );
-    }
-    return { discoveryUrl: url, redirectUri: expected.redirectUri, scopes: conf.scopes ?? [] };
+/**
+ * What a developer's sign-in depends on on Kong's side: the portal is on with OpenID Connect and the
+ * stored conf names our issuer, client and redirect URI. Returns what Kong will send to Okta.
+ */
+function storedSignIn(
+  workspace: string,
+  settings: PortalSettings,
+  expected: VerifyExpectation,
+): StoredSignIn {
+  const problems: string[] = [];
+  if (settings.portal !== true) problems.push('portal is not enabled');
+  if (settings.portal_auth !== 'openid-connect')
+    problems.push(`portal_auth is '${String(settings.portal_auth)}', not 'openid-connect'`);
+  const url = discoveryUrl(expected.issuer);
+  let conf: Partial<PortalAuthConf> = {};
+  try {
+    conf =
+      typeof settings.portal_auth_conf === 'string'
+        ? (JSON.parse(settings.portal_auth_conf) as Partial<PortalAuthConf>)
+        : {};
+  } catch {
+    problems.push('portal_auth_conf is not valid JSON');
   }
+  if (conf.issuer !== url)
+    problems.push(`portal_auth_conf.issuer is '${String(conf.issuer)}', expected '${url}'`);
+  if (conf.client_id?.[0] !== expected.clientId)
+    problems.push(`portal_auth_conf.client_id is not '${expected.clientId}'`);
+  if (conf.redirect_uri?.[0] !== expected.redirectUri)
+    problems.push(
+      `portal_auth_conf.redirect_uri is '${String(conf.redirect_uri?.[0])}', expected '${expected.redirectUri}'`,
+    );
+  if (problems.length) {
+    throw new PermanentError(
+      `Kong workspace '${workspace}' portal is not configured as written: ${problems.join('; ')}`,
+      { workspace },
+    );
+  }
+  return { discoveryUrl: url, redirectUri: expected.redirectUri, scopes: conf.scopes ?? [] };
 }

@@ -1,13 +1,13 @@
 /** AssignGroups and its undo UnassignGroups (only the assignments this request added). */
 import type { UndoReport } from '../core/undo-report';
-import type { StepContext } from './context';
+import { isFirstAttempt, type StepContext } from './context';
 import { whileFresh } from './fresh';
 import { requireResource } from './scope';
 import type { GroupAssignmentsResource, WorkflowState } from './state';
 
 export async function assignGroups(
   state: WorkflowState,
-  { okta }: Pick<StepContext, 'okta'>,
+  { okta, attempt }: Pick<StepContext, 'okta' | 'attempt'>,
 ): Promise<GroupAssignmentsResource> {
   const app = requireResource(state.resources.oktaApp, 'oktaApp');
   const groups = requireResource(state.resources.oktaInputs, 'oktaInputs').groups;
@@ -15,6 +15,8 @@ export async function assignGroups(
     okta.apps.ensureGroupAssignments(
       app.appId,
       groups.map((g) => g.id),
+      // An app this request made has no assignments before this step's first attempt.
+      { knownAbsent: app.created && isFirstAttempt({ attempt }) },
     ),
   );
   return { assignments };

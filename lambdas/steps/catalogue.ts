@@ -36,12 +36,17 @@ export interface StepMeta {
   readonly description: string;
 }
 
+/**
+ * Steps that do not depend on each other, run at the same time (a Parallel state). Each branch step
+ * writes its own result key as if it ran alone; the Parallel hands on everything written before it
+ * plus what every branch wrote.
+ */
 export interface ParallelMeta {
   readonly name: string;
-  readonly resultKey: string;
   readonly branches: ReadonlyArray<readonly StepMeta[]>;
-  /** Undo states entered when a branch fails (the branch results are lost with the failure). */
-  readonly undo?: readonly string[];
+  /** Dry runs stop after this node. */
+  readonly lastPlanningStep?: true;
+  readonly description: string;
 }
 
 export type FlowNode = StepMeta | ParallelMeta;
@@ -59,49 +64,71 @@ export function isParallel(node: FlowNode): node is ParallelMeta {
 const PROVISIONING = [
   { name: 'ValidatePlan', access: [], description: 'validate the request and fix the names to use' },
   {
-    name: 'ResolvePortal',
-    resultKey: 'portal',
-    undo: ['DeletePortalSnapshot'],
-    access: ['kong-token', 'write:kong-rollback', 'write:kong-baseline'],
-    leaves: { 'kong-rollback': 'DeletePortalSnapshot' },
-    description:
-      'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
-  },
-  {
-    name: 'ResolveOktaInputs',
-    resultKey: 'oktaInputs',
-    access: ['okta-token'],
+    name: 'ResolveInputs',
     lastPlanningStep: true,
-    description: 'resolve the Okta groups, check the e-mail attribute, look up existing resources',
-  },
-  {
-    name: 'CreateOktaApp',
-    resultKey: 'oktaApp',
-    undo: ['DeleteOktaApp', 'DeleteClientSecret'],
-    access: ['okta-token', 'write:client-secret'],
-    leaves: { 'okta-app': 'DeleteOktaApp', 'client-secret': 'DeleteClientSecret' },
-    description: 'ensure the Web OIDC app; store its client secret in Secrets Manager',
-  },
-  {
-    name: 'AssignGroups',
-    resultKey: 'groupAssignments',
-    undo: ['UnassignGroups'],
-    access: ['okta-token'],
-    leaves: { 'okta-group-assignments': 'UnassignGroups' },
-    description: 'assign the requested groups to the app',
-  },
-  {
-    name: 'CreateAuthServer',
-    resultKey: 'authServer',
-    undo: ['DeleteAuthServer'],
-    access: ['okta-token'],
-    leaves: { 'okta-authorization-server': 'DeleteAuthServer' },
-    description: 'ensure the custom authorization server (audience, owned description)',
-  },
-  {
-    name: 'ConfigureAuthorization',
-    resultKey: 'authorization',
+    description: 'read Kong and look up Okta at the same time: neither needs the other',
     branches: [
+      [
+        {
+          name: 'ResolvePortal',
+          resultKey: 'portal',
+          undo: ['DeletePortalSnapshot'],
+          access: ['kong-token', 'write:kong-rollback', 'write:kong-baseline'],
+          leaves: { 'kong-rollback': 'DeletePortalSnapshot' },
+          description:
+            'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
+        },
+      ],
+      [
+        {
+          name: 'ResolveOktaInputs',
+          resultKey: 'oktaInputs',
+          access: ['okta-token'],
+          description: 'resolve the Okta groups, check the e-mail attribute, look up existing resources',
+        },
+      ],
+    ],
+  },
+  {
+    name: 'CreateOktaResources',
+    description: 'the app and the authorization server at the same time: the server does not need the app',
+    branches: [
+      [
+        {
+          name: 'CreateOktaApp',
+          resultKey: 'oktaApp',
+          undo: ['DeleteOktaApp', 'DeleteClientSecret'],
+          access: ['okta-token', 'write:client-secret'],
+          leaves: { 'okta-app': 'DeleteOktaApp', 'client-secret': 'DeleteClientSecret' },
+          description: 'ensure the Web OIDC app; store its client secret in Secrets Manager',
+        },
+      ],
+      [
+        {
+          name: 'CreateAuthServer',
+          resultKey: 'authServer',
+          undo: ['DeleteAuthServer'],
+          access: ['okta-token'],
+          leaves: { 'okta-authorization-server': 'DeleteAuthServer' },
+          description: 'ensure the custom authorization server (audience, owned description)',
+        },
+      ],
+    ],
+  },
+  {
+    name: 'ConfigureOktaResources',
+    description: 'group assignments, the claim and the access policy at the same time',
+    branches: [
+      [
+        {
+          name: 'AssignGroups',
+          resultKey: 'groupAssignments',
+          undo: ['UnassignGroups'],
+          access: ['okta-token'],
+          leaves: { 'okta-group-assignments': 'UnassignGroups' },
+          description: 'assign the requested groups to the app',
+        },
+      ],
       [
         {
           name: 'CreateClaim',
@@ -110,6 +137,7 @@ const PROVISIONING = [
           description: 'ID-token claim user.<attribute>, always',
         },
       ],
+      // Claims, policies and rules live inside the authorization server: its undo removes them.
       [
         {
           name: 'CreateAccessPolicy',
@@ -125,23 +153,23 @@ const PROVISIONING = [
         },
       ],
     ],
-    // Claims, policies and rules live inside the authorization server; its undo removes them.
-    undo: [],
   },
   {
+    // After Okta is complete, so the portal never points at a half-configured server.
     name: 'ConfigurePortal',
     resultKey: 'portalAuth',
     undo: ['RevertPortal'],
     access: ['kong-token', 'read:client-secret'],
     leaves: { 'kong-portal-settings': 'RevertPortal' },
-    description: 'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve',
+    description:
+      'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve; check what Kong answers',
   },
   {
     name: 'VerifyPortal',
     resultKey: 'verification',
-    access: ['kong-token', 'okta-token'],
+    access: ['okta-token'],
     description:
-      "read back the workspace, fetch the discovery document, ask Okta's authorize endpoint whether it would start sign-in",
+      "fetch the discovery document and ask Okta's authorize endpoint, at the same time, whether it would start sign-in",
   },
 ] as const satisfies readonly FlowNode[];
 
@@ -181,22 +209,49 @@ const UNDO = [
 const TEARDOWN = [
   { name: 'ValidateTeardown', access: [], description: 'validate the teardown request' },
   {
-    name: 'RestorePortal',
-    resultKey: 'removed.RestorePortal',
-    access: ['okta-token', 'kong-token', 'read:kong-baseline'],
-    description: 'put the Kong portal settings back to the saved baseline',
+    name: 'RestoreAndLocate',
+    description: 'put Kong back while finding, at the same time, what the provisioner made in Okta',
+    branches: [
+      [
+        {
+          name: 'RestorePortal',
+          resultKey: 'removed.RestorePortal',
+          access: ['okta-token', 'kong-token', 'read:kong-baseline'],
+          description: 'put the Kong portal settings back to the saved baseline',
+        },
+      ],
+      [
+        {
+          name: 'LocateOktaResources',
+          resultKey: 'located',
+          access: ['okta-token'],
+          description: 'find the app and authorization server by name and say which are ours to remove',
+        },
+      ],
+    ],
   },
   {
-    name: 'RemoveAuthServer',
-    resultKey: 'removed.RemoveAuthServer',
-    access: ['okta-token'],
-    description: 'deactivate and delete the provisioner-made authorization server',
-  },
-  {
-    name: 'RemoveOktaApp',
-    resultKey: 'removed.RemoveOktaApp',
-    access: ['okta-token'],
-    description: 'deactivate and delete the provisioner-made app',
+    // Only once Kong no longer signs in through them.
+    name: 'RemoveOktaResources',
+    description: 'remove the app and the authorization server at the same time',
+    branches: [
+      [
+        {
+          name: 'RemoveAuthServer',
+          resultKey: 'removed.RemoveAuthServer',
+          access: ['okta-token'],
+          description: 'deactivate and delete the provisioner-made authorization server',
+        },
+      ],
+      [
+        {
+          name: 'RemoveOktaApp',
+          resultKey: 'removed.RemoveOktaApp',
+          access: ['okta-token'],
+          description: 'deactivate and delete the provisioner-made app',
+        },
+      ],
+    ],
   },
   {
     name: 'RemoveSecrets',
@@ -204,12 +259,12 @@ const TEARDOWN = [
     access: ['delete:client-secret', 'delete:kong-baseline', 'delete:kong-rollback'],
     description: 'delete the client secret and the Kong baseline',
   },
-] as const satisfies readonly StepMeta[];
+] as const satisfies readonly FlowNode[];
 
 /** The same lists, as the structural types the builders (CDK, diagram, local runner) walk. */
 export const provisioningFlow: readonly FlowNode[] = PROVISIONING;
 export const undoSteps: readonly UndoMeta[] = UNDO;
-export const teardownFlow: readonly StepMeta[] = TEARDOWN;
+export const teardownFlow: readonly FlowNode[] = TEARDOWN;
 
 /** The Finalize states of the state machines, each run by its workflow's Finalize handler with an outcome. */
 export const FINALIZE_STATES = {
@@ -231,7 +286,7 @@ type Flow = (typeof PROVISIONING)[number];
 type BranchStep<N> = N extends { branches: ReadonlyArray<ReadonlyArray<infer S>> } ? S : N;
 export type ForwardStateName = BranchStep<Flow>['name'];
 export type UndoStateName = (typeof UNDO)[number]['name'];
-export type TeardownStateName = (typeof TEARDOWN)[number]['name'];
+export type TeardownStateName = BranchStep<(typeof TEARDOWN)[number]>['name'];
 export type FinalizeHandlerName = (typeof FINALIZE_HANDLERS)[keyof typeof FINALIZE_HANDLERS]['name'];
 /** Every handler a function exists for: one Lambda each. */
 export type HandlerName = ForwardStateName | UndoStateName | TeardownStateName | FinalizeHandlerName;
@@ -242,18 +297,29 @@ export function forwardSteps(flow: readonly FlowNode[] = provisioningFlow): Step
 }
 
 /**
+ * What undoes a node: a step's own undos; for steps run at the same time, the undos of every
+ * branch step (each branch last step first). A failed Parallel keeps none of its branches' results,
+ * so those undos find their resources by name.
+ */
+export function undoOf(node: FlowNode): readonly string[] {
+  if (!isParallel(node)) return node.undo ?? [];
+  return node.branches.flatMap((branch) => [...branch].reverse().flatMap((step) => step.undo ?? []));
+}
+
+/**
  * The compensation chain: the undos of every step, last step first. A failing step enters the
  * chain at its own undo (it may have created something before failing), or at the undo of the
  * nearest earlier step that has one.
  */
 export function compensationChain(flow: readonly FlowNode[] = provisioningFlow): string[] {
-  return [...flow].reverse().flatMap((node) => node.undo ?? []);
+  return [...flow].reverse().flatMap((node) => undoOf(node));
 }
 
 export function compensationEntry(flow: readonly FlowNode[], nodeName: string): string | undefined {
   const index = flow.findIndex((n) => n.name === nodeName);
   for (let i = index; i >= 0; i--) {
-    const first = flow[i]?.undo?.[0];
+    const node = flow[i];
+    const first = node ? undoOf(node)[0] : undefined;
     if (first) return first;
   }
   return undefined;
@@ -277,7 +343,11 @@ export function allHandlers(): Array<{ name: HandlerName; access: readonly Secre
   const forward: ReadonlyArray<BranchStep<Flow>> = PROVISIONING.flatMap(
     (node): ReadonlyArray<BranchStep<Flow>> => ('branches' in node ? node.branches.flat() : [node]),
   );
-  return [...forward, ...UNDO, ...TEARDOWN, ...Object.values(FINALIZE_HANDLERS)];
+  type TeardownStep = BranchStep<(typeof TEARDOWN)[number]>;
+  const teardown: readonly TeardownStep[] = TEARDOWN.flatMap((node): readonly TeardownStep[] =>
+    'branches' in node ? node.branches.flat() : [node],
+  );
+  return [...forward, ...UNDO, ...teardown, ...Object.values(FINALIZE_HANDLERS)];
 }
 
 export function allHandlerNames(): HandlerName[] {

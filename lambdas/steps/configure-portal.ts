@@ -1,6 +1,8 @@
 /**
  * ConfigurePortal and its undo RevertPortal. The client secret is read from Secrets Manager by
- * ARN inside the invocation and written to Kong; it never enters the state.
+ * ARN inside the invocation and written to Kong; it never enters the state. What Kong answers the
+ * write with is checked here (it names our issuer, client and redirect URI), so no later step has
+ * to read the workspace back.
  */
 import { buildPortalAuthConf } from '../core/portal-auth-conf';
 import type { UndoReport } from '../core/undo-report';
@@ -32,8 +34,12 @@ export async function configurePortal(
     scopes,
     sslVerify,
   });
-  await kong.applyPortalAuth(workspace, { authConf, autoApprove });
-  return { applied: true, autoApprove };
+  const signIn = await kong.applyPortalAuth(
+    workspace,
+    { authConf, autoApprove },
+    { issuer: server.issuer, clientId: app.clientId, redirectUri: portal.urls.redirectUri },
+  );
+  return { applied: true, autoApprove, signIn };
 }
 
 export async function revertPortal(

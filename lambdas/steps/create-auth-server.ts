@@ -4,8 +4,8 @@
  * created are removed (CreateClaim, CreateAccessPolicy and CreatePolicyRule have no undo of their own).
  */
 import type { UndoReport } from '../core/undo-report';
-import type { StepContext } from './context';
-import { nameOf, ownerOf, type RunScope } from './scope';
+import { isFirstAttempt, type StepContext } from './context';
+import { nameOf, ownerOf, requireResource, type RunScope } from './scope';
 import type { AuthServerResource, WorkflowState } from './state';
 
 export const describeServer = (state: RunScope) =>
@@ -13,14 +13,19 @@ export const describeServer = (state: RunScope) =>
 
 export async function createAuthServer(
   state: WorkflowState,
-  { okta }: Pick<StepContext, 'okta'>,
+  { okta, attempt }: Pick<StepContext, 'okta' | 'attempt'>,
 ): Promise<AuthServerResource> {
-  const server = await okta.authServers.ensure({
-    name: nameOf(state),
-    audience: state.request.audience,
-    description: describeServer(state),
-    owner: ownerOf(state),
-  });
+  const inputs = requireResource(state.resources.oktaInputs, 'oktaInputs');
+  const server = await okta.authServers.ensure(
+    {
+      name: nameOf(state),
+      audience: state.request.audience,
+      description: describeServer(state),
+      owner: ownerOf(state),
+    },
+    // ResolveOktaInputs looked moments ago, under the workspace lock: nothing to look for again.
+    { knownAbsent: isFirstAttempt({ attempt }) && !inputs.existing.authServer },
+  );
   return { authServerId: server.id, issuer: server.issuer, created: server.created };
 }
 

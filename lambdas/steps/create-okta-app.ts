@@ -3,23 +3,28 @@
  * straight from Okta's answer into Secrets Manager in the same invocation; only its ARN leaves.
  */
 import type { UndoReport } from '../core/undo-report';
-import type { StepContext } from './context';
+import { isFirstAttempt, type StepContext } from './context';
 import { clientSecretName, nameOf, ownerOf, requireResource } from './scope';
 import type { OktaAppResource, WorkflowState } from './state';
 
 export async function createOktaApp(
   state: WorkflowState,
-  { okta, secrets }: Pick<StepContext, 'okta' | 'secrets'>,
+  { okta, secrets, attempt }: Pick<StepContext, 'okta' | 'secrets' | 'attempt'>,
 ): Promise<OktaAppResource> {
   const { workspace, environment, scopes } = state.request;
   const portal = requireResource(state.resources.portal, 'portal');
-  const app = await okta.apps.ensure({
-    label: nameOf(state),
-    owner: ownerOf(state),
-    redirectUri: portal.urls.redirectUri,
-    postLogoutRedirectUris: [portal.urls.redirectUri, portal.urls.portalGuiUrl],
-    scopes,
-  });
+  const inputs = requireResource(state.resources.oktaInputs, 'oktaInputs');
+  const app = await okta.apps.ensure(
+    {
+      label: nameOf(state),
+      owner: ownerOf(state),
+      redirectUri: portal.urls.redirectUri,
+      postLogoutRedirectUris: [portal.urls.redirectUri, portal.urls.portalGuiUrl],
+      scopes,
+    },
+    // ResolveOktaInputs looked moments ago, under the workspace lock: nothing to look for again.
+    { knownAbsent: isFirstAttempt({ attempt }) && !inputs.existing.app },
+  );
   // An adopted app (earlier run, or a create whose answer was lost) has no secret in hand.
   const secret = app.clientSecret ?? (await okta.apps.readClientSecret(app.id));
   const stored = await secrets.put(clientSecretName(state), secret, {

@@ -12,31 +12,28 @@ import {
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, '');
 
+/**
+ * Steps run at the same time are drawn inside a subgraph named after their Parallel state; the
+ * flow links node to node (a subgraph stands for all of its branches).
+ */
 export function workflowDiagram(flow: readonly FlowNode[] = provisioningFlow): string {
   const lines = ['flowchart TD'];
-  let previous: string[] = [];
-  const link = (from: string[], to: string) => from.forEach((f) => lines.push(`  ${f} --> ${to}`));
+  let previous: string | undefined;
   for (const node of flow) {
+    if (previous) lines.push(`  ${previous} --> ${id(node.name)}`);
     if (isParallel(node)) {
-      const ends: string[] = [];
+      lines.push(`  subgraph ${id(node.name)} [${node.name}: at the same time]`);
       for (const branch of node.branches) {
-        let branchPrevious = previous;
-        for (const step of branch) {
-          link(branchPrevious, id(step.name));
-          branchPrevious = [id(step.name)];
-        }
-        ends.push(...branchPrevious);
+        const names = branch.map((step) => id(step.name));
+        lines.push(`    ${names.join(' --> ')}`);
       }
-      previous = ends;
-    } else {
-      link(previous, id(node.name));
-      previous = [id(node.name)];
-      if (node.lastPlanningStep) {
-        lines.push(`  ${id(node.name)} -. dryRun .-> FinalizePlan([FinalizePlan: return the plan])`);
-      }
+      lines.push('  end');
     }
+    if (node.lastPlanningStep)
+      lines.push(`  ${id(node.name)} -. dryRun .-> FinalizePlan([FinalizePlan: return the plan])`);
+    previous = id(node.name);
   }
-  link(previous, 'FinalizeSucceeded([FinalizeSucceeded])');
+  lines.push(`  ${previous ?? 'Start'} --> FinalizeSucceeded([FinalizeSucceeded])`);
   const chain = compensationChain(flow);
   chain.forEach((undo, i) => {
     const next = chain[i + 1] ?? 'FinalizeFailed([FinalizeFailed: ProvisioningFailed or CleanupIncomplete])';
@@ -44,10 +41,7 @@ export function workflowDiagram(flow: readonly FlowNode[] = provisioningFlow): s
   });
   for (const node of flow) {
     const entry = compensationEntry(flow, node.name);
-    const from = isParallel(node)
-      ? node.branches.map((b) => id(b[b.length - 1]?.name ?? ''))
-      : [id(node.name)];
-    from.forEach((f) => lines.push(`  ${f} -. fails .-> ${entry ? id(entry) : 'FinalizeFailed'}`));
+    lines.push(`  ${id(node.name)} -. fails .-> ${entry ? id(entry) : 'FinalizeFailed'}`);
   }
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { createOktaApp, deleteClientSecret, deleteOktaApp } from './create-okta-
 import { createPolicyRule } from './create-policy-rule';
 import { finalizeProvisioning, type FinalizeProvisioningInput } from './finalize-provisioning';
 import { finalizeTeardown, type FinalizeTeardownInput } from './finalize-teardown';
+import { locateOktaResources } from './locate-okta-resources';
 import { removeAuthServer } from './remove-auth-server';
 import { removeOktaApp } from './remove-okta-app';
 import { removeSecrets } from './remove-secrets';
@@ -77,6 +78,7 @@ export const handlers = {
   FinalizeProvisioning: onOutcome<FinalizeProvisioningInput>(finalizeProvisioning),
   ValidateTeardown: on<{ requestId?: unknown; request?: unknown }>(validateTeardown),
   RestorePortal: on<TeardownState>(restorePortal),
+  LocateOktaResources: on<TeardownState>(locateOktaResources),
   RemoveAuthServer: on<TeardownState>(removeAuthServer),
   RemoveOktaApp: on<TeardownState>(removeOktaApp),
   RemoveSecrets: on<TeardownState>(removeSecrets),

@@ -29,16 +29,18 @@ export async function resolvePortal(
   if (dryRun) return { ...resource, currentSettingsMasked: maskedSettings(env.settings) };
   const snapshot = JSON.stringify(env.settings);
   const owner = ownerOf(state);
-  // A rollback point a dead run left here is taken over: this run holds the workspace now.
-  const rollback = await secrets.put(rollbackSnapshotName(state), snapshot, {
-    owner,
-    takeOver: true,
-    description: `Kong workspace '${workspace}' portal settings before request ${state.requestId}`,
-  });
-  const baseline = await secrets.createIfAbsent(baselineSnapshotName(state), snapshot, {
-    owner,
-    description: `Kong workspace '${workspace}' portal settings before kong-portal-provisioner first configured it`,
-  });
+  const [rollback, baseline] = await Promise.all([
+    // A rollback point a dead run left here is taken over: this run holds the workspace now.
+    secrets.put(rollbackSnapshotName(state), snapshot, {
+      owner,
+      takeOver: true,
+      description: `Kong workspace '${workspace}' portal settings before request ${state.requestId}`,
+    }),
+    secrets.createIfAbsent(baselineSnapshotName(state), snapshot, {
+      owner,
+      description: `Kong workspace '${workspace}' portal settings before kong-portal-provisioner first configured it`,
+    }),
+  ]);
   return {
     ...resource,
     snapshotArn: rollback.arn,

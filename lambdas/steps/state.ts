@@ -2,6 +2,7 @@
  * The one JSON document a workflow execution carries from state to state. Each step writes its
  * result under `resources.<key>` and reads what earlier steps wrote. Secrets appear only as ARNs.
  */
+import type { StoredSignIn } from '../clients/kong';
 import type { ExistingResources, ResolvedGroup } from '../clients/okta';
 import type { UndoReport } from '../core/undo-report';
 import type { ProvisioningRequest } from '../core/request';
@@ -58,6 +59,8 @@ export interface AuthorizationResource {
 export interface PortalAuthResource {
   applied: true;
   autoApprove: boolean;
+  /** What Kong will send to Okta when a developer signs in (secret-free). */
+  signIn: StoredSignIn;
 }
 
 export interface VerificationResource {

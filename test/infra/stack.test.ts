@@ -26,6 +26,7 @@ import {
   handlerNameForState,
   isParallel,
   provisioningFlow,
+  undoOf,
   undoSteps,
   type FlowNode,
   type SecretAccess,
@@ -418,12 +419,9 @@ describe('workflow error handling (ASL)', () => {
     // Intent: a failure undoes exactly what this and the earlier steps may have created, nothing that never ran.
     const expected: Record<string, string> = {
       ValidatePlan: FINALIZE_STATES.failed,
-      ResolvePortal: 'DeletePortalSnapshot',
-      ResolveOktaInputs: 'DeletePortalSnapshot',
-      CreateOktaApp: 'DeleteOktaApp',
-      AssignGroups: 'UnassignGroups',
-      CreateAuthServer: 'DeleteAuthServer',
-      ConfigureAuthorization: 'DeleteAuthServer',
+      ResolveInputs: 'DeletePortalSnapshot',
+      CreateOktaResources: 'DeleteOktaApp',
+      ConfigureOktaResources: 'UnassignGroups',
       ConfigurePortal: 'RevertPortal',
       VerifyPortal: 'RevertPortal',
     };
@@ -433,7 +431,7 @@ describe('workflow error handling (ASL)', () => {
       expect({ node: node.name, entry }).toEqual({ node: node.name, entry: expected[node.name] });
       // Walking the chain from there runs the undo of every step up to and including this one.
       const undone = entry === FINALIZE_STATES.failed ? [] : chainFrom(entry ?? '');
-      const created = provisioningFlow.slice(0, index + 1).flatMap((n) => n.undo ?? []);
+      const created = provisioningFlow.slice(0, index + 1).flatMap((n) => undoOf(n));
       expect({ node: node.name, undone: [...undone].sort() }).toEqual({
         node: node.name,
         undone: [...created].sort(),
@@ -481,7 +479,7 @@ describe('workflow error handling (ASL)', () => {
 
   it('stops a dry run after the planning steps and returns the plan', () => {
     // Intent: dryRun: true creates nothing in Okta or Kong.
-    const lastPlanning = forwardSteps().find((s) => s.lastPlanningStep)?.name ?? '';
+    const lastPlanning = provisioningFlow.find((n) => n.lastPlanningStep)?.name ?? '';
     const choice = stateNamed(String(stateNamed(lastPlanning).Next));
     expect(choice.Type).toBe('Choice');
     expect(choice.Choices).toEqual([

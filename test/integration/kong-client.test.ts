@@ -17,6 +17,15 @@ let client: KongClient;
 const WORKSPACE = '/workspaces/{workspace_id_or_name}';
 const SECRET = 'kong-test-client-secret-0123456789abcdef';
 
+/** What a check of Kong's answer expects for confFor(issuer). */
+function expectFor(issuer: string, clientId = '0oaclient1234567890') {
+  return {
+    issuer,
+    clientId,
+    redirectUri: derivePortalUrls('team-a', kong.state.nodeConfiguration()).redirectUri,
+  };
+}
+
 function confFor(issuer: string, clientId = '0oaclient1234567890') {
   const urls = derivePortalUrls('team-a', kong.state.nodeConfiguration());
   return buildPortalAuthConf({
@@ -83,14 +92,16 @@ describe('reading the portal environment', () => {
 describe('applying and restoring portal settings', () => {
   it('turns the portal on with OpenID Connect and leaves other settings alone', async () => {
     kong.control.addWorkspace('team-b', { portal_emails_from: 'dev@example.com' });
-    await client.applyPortalAuth('team-b', {
-      authConf: confFor('https://okta.example.com/oauth2/aus1'),
-      autoApprove: true,
-    });
-    await client.applyPortalAuth('team-b', {
-      authConf: confFor('https://okta.example.com/oauth2/aus1'),
-      autoApprove: true,
-    });
+    await client.applyPortalAuth(
+      'team-b',
+      { authConf: confFor('https://okta.example.com/oauth2/aus1'), autoApprove: true },
+      expectFor('https://okta.example.com/oauth2/aus1'),
+    );
+    await client.applyPortalAuth(
+      'team-b',
+      { authConf: confFor('https://okta.example.com/oauth2/aus1'), autoApprove: true },
+      expectFor('https://okta.example.com/oauth2/aus1'),
+    );
     const config: Record<string, unknown> = { ...kong.state.workspace('team-b')?.config };
     expect(config).toMatchObject({
       portal: true,
@@ -111,10 +122,11 @@ describe('applying and restoring portal settings', () => {
     });
     for (const workspace of ['team-a', 'legacy']) {
       const before = await client.readPortalSettings(workspace);
-      await client.applyPortalAuth(workspace, {
-        authConf: confFor('https://okta.example.com/oauth2/aus1'),
-        autoApprove: true,
-      });
+      await client.applyPortalAuth(
+        workspace,
+        { authConf: confFor('https://okta.example.com/oauth2/aus1'), autoApprove: true },
+        expectFor('https://okta.example.com/oauth2/aus1'),
+      );
       await client.restorePortalSettings(workspace, before);
       expect(await client.readPortalSettings(workspace)).toEqual(before);
     }
@@ -129,30 +141,32 @@ describe('applying and restoring portal settings', () => {
   });
 });
 
-describe('reading back what sign-in depends on', () => {
-  const redirectUri = () => derivePortalUrls('team-a', kong.state.nodeConfiguration()).redirectUri;
-  const expected = () => ({
-    issuer: `${okta.url}/oauth2/aus1`,
-    clientId: '0oaclient1234567890',
-    redirectUri: redirectUri(),
-  });
-
+describe('checking what Kong stored, from its answer to the write', () => {
   it('passes when Kong holds our conf, and says what Kong will send to Okta', async () => {
-    await client.applyPortalAuth('team-a', { authConf: confFor(expected().issuer), autoApprove: false });
-    expect(await client.verifyPortal('team-a', expected())).toEqual({
-      discoveryUrl: `${expected().issuer}/.well-known/openid-configuration`,
-      redirectUri: redirectUri(),
+    const issuer = `${okta.url}/oauth2/aus1`;
+    expect(
+      await client.applyPortalAuth(
+        'team-a',
+        { authConf: confFor(issuer), autoApprove: false },
+        expectFor(issuer),
+      ),
+    ).toEqual({
+      discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+      redirectUri: expectFor(issuer).redirectUri,
       scopes: ['openid', 'email'],
     });
+    // One write, nothing read back.
+    expect(kong.control.callsTo('GET', '/workspaces/{workspace_id_or_name}')).toHaveLength(0);
   });
 
   it('fails with every mismatch named', async () => {
-    await client.applyPortalAuth('team-a', {
-      authConf: confFor(expected().issuer, '0oaSOMEONEELSE123456'),
-      autoApprove: false,
-    });
+    const issuer = `${okta.url}/oauth2/aus1`;
     const err = await rejection(
-      client.verifyPortal('team-a', { ...expected(), redirectUri: 'https://elsewhere/team-a/auth' }),
+      client.applyPortalAuth(
+        'team-a',
+        { authConf: confFor(issuer, '0oaSOMEONEELSE123456'), autoApprove: false },
+        { ...expectFor(issuer), redirectUri: 'https://elsewhere/team-a/auth' },
+      ),
     );
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(
@@ -175,7 +189,11 @@ describe('error mapping', () => {
     const readOnly = new KongClient({ adminUrl: kong.url, token: 'read-only-token' });
     await expect(readOnly.readPortalEnvironment('team-a')).resolves.toBeDefined();
     const err = await rejection(
-      readOnly.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }),
+      readOnly.applyPortalAuth(
+        'team-a',
+        { authConf: confFor('https://i.example.com'), autoApprove: false },
+        expectFor('https://i.example.com'),
+      ),
     );
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toMatch(/HTTP 403.*needs read and update on '\/workspaces\/\*'/);
@@ -184,9 +202,15 @@ describe('error mapping', () => {
   it('5xx is transient and the retry succeeds', async () => {
     kong.control.inject({ route: WORKSPACE, method: 'PATCH', status: 503 });
     const apply = () =>
-      client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false });
+      client.applyPortalAuth(
+        'team-a',
+        { authConf: confFor('https://i.example.com'), autoApprove: false },
+        expectFor('https://i.example.com'),
+      );
     expect(await rejection(apply())).toBeInstanceOf(TransientError);
-    await expect(apply()).resolves.toBeUndefined();
+    await expect(apply()).resolves.toMatchObject({
+      redirectUri: expectFor('https://i.example.com').redirectUri,
+    });
   });
 
   it('429 is rate-limited with the reset time from Retry-After', async () => {
@@ -205,7 +229,11 @@ describe('error mapping', () => {
   it('a lost response is transient, and the write it lost is already in place', async () => {
     kong.control.inject({ route: WORKSPACE, method: 'PATCH', loseResponse: true });
     const err = await rejection(
-      client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }),
+      client.applyPortalAuth(
+        'team-a',
+        { authConf: confFor('https://i.example.com'), autoApprove: false },
+        expectFor('https://i.example.com'),
+      ),
     );
     expect(err).toBeInstanceOf(TransientError);
     expect(kong.state.workspace('team-a')?.config.portal_auth).toBe('openid-connect');
@@ -235,7 +263,11 @@ describe('error mapping', () => {
         },
       });
       err = await rejection(
-        client.applyPortalAuth('team-a', { authConf: confFor('https://i.example.com'), autoApprove: false }),
+        client.applyPortalAuth(
+          'team-a',
+          { authConf: confFor('https://i.example.com'), autoApprove: false },
+          expectFor('https://i.example.com'),
+        ),
       );
     } finally {
       output.restore();

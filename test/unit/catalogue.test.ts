@@ -7,8 +7,8 @@ import {
   compensationEntry,
   forwardSteps,
   handlerNameForState,
-  isParallel,
   provisioningFlow,
+  undoOf,
   undoSteps,
 } from '../../lambdas/steps/catalogue';
 import { handlers } from '../../lambdas/steps/handlers';
@@ -17,10 +17,10 @@ describe('step catalogue', () => {
   it('undoes in reverse order of creation', () => {
     expect(compensationChain()).toEqual([
       'RevertPortal',
-      'DeleteAuthServer',
       'UnassignGroups',
       'DeleteOktaApp',
       'DeleteClientSecret',
+      'DeleteAuthServer',
       'DeletePortalSnapshot',
     ]);
   });
@@ -38,12 +38,9 @@ describe('step catalogue', () => {
 
   it.each([
     ['ValidatePlan', undefined],
-    ['ResolvePortal', 'DeletePortalSnapshot'],
-    ['ResolveOktaInputs', 'DeletePortalSnapshot'],
-    ['CreateOktaApp', 'DeleteOktaApp'],
-    ['AssignGroups', 'UnassignGroups'],
-    ['CreateAuthServer', 'DeleteAuthServer'],
-    ['ConfigureAuthorization', 'DeleteAuthServer'],
+    ['ResolveInputs', 'DeletePortalSnapshot'],
+    ['CreateOktaResources', 'DeleteOktaApp'],
+    ['ConfigureOktaResources', 'UnassignGroups'],
     ['ConfigurePortal', 'RevertPortal'],
     ['VerifyPortal', 'RevertPortal'],
   ])('a failure in %s enters the chain at %s', (step, entry) => {
@@ -69,12 +66,27 @@ describe('step catalogue', () => {
     expect(handlerNameForState('CreateOktaApp')).toBe('CreateOktaApp');
   });
 
-  it('keeps one name per resource: parallel branches write under the parallel step key only', () => {
-    for (const node of provisioningFlow) {
-      if (!isParallel(node)) continue;
-      for (const step of node.branches.flat())
-        expect(step.resultKey).toMatch(new RegExp(`^${node.resultKey}\\.`));
-    }
+  it('undoes steps run at the same time with the undos of every branch step, each branch last step first', () => {
+    const parallel = {
+      name: 'P',
+      description: '',
+      branches: [
+        [
+          { name: 'A1', undo: ['UndoA1'], access: [], description: '' },
+          { name: 'A2', undo: ['UndoA2'], access: [], description: '' },
+        ],
+        [{ name: 'B', undo: ['UndoB'], access: [], description: '' }],
+      ],
+    };
+    expect(undoOf(parallel)).toEqual(['UndoA2', 'UndoA1', 'UndoB']);
+    expect(
+      compensationEntry([{ name: 'Z', undo: ['UndoZ'], access: [], description: '' }, parallel], 'P'),
+    ).toBe('UndoA2');
+  });
+
+  it('keeps one name per resource: no two steps write the same result key', () => {
+    const keys = forwardSteps().flatMap((s) => (s.resultKey ? [s.resultKey] : []));
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('gives every forward step a place for its result, except the one that creates the state', () => {

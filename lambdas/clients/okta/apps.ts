@@ -6,7 +6,15 @@ import type { UndoReport } from '../../core/undo-report';
 import { logger } from '../logger';
 import type { OktaApi } from './api';
 import { drift, foreignResource } from './errors';
-import { pickOwned, removeOwned } from './owned';
+import {
+  locateOwned,
+  pickOwned,
+  removeLocated,
+  removeOwned,
+  type EnsureOptions,
+  type Located,
+  type OwnedRemoval,
+} from './owned';
 
 export interface AppSpec {
   label: string;
@@ -48,8 +56,9 @@ export class OktaApps {
     return apps.filter((app) => app.label === label);
   }
 
-  async ensure(spec: AppSpec): Promise<EnsuredApp> {
-    const existing = pickOwned(await this.find(spec.label), (a) => markerFromProfile(a.profile), spec.owner);
+  async ensure(spec: AppSpec, options: EnsureOptions = {}): Promise<EnsuredApp> {
+    const candidates = options.knownAbsent ? [] : await this.find(spec.label);
+    const existing = pickOwned(candidates, (a) => markerFromProfile(a.profile), spec.owner);
     if (existing && 'foreign' in existing) throw foreignResource('app', spec.label, existing.foreign);
     if (existing) {
       // Apps we create are OIDC apps; a foreign app of another kind was refused above.
@@ -118,16 +127,28 @@ export class OktaApps {
           await this.api.find('getApplication', () => this.sdk.getApplication({ appId: ref.id as string })),
         ].filter((a): a is okta.Application => a !== undefined)
       : await this.find(ref.name);
-    return removeOwned(candidates, owner, {
-      what: 'okta app',
-      idOf: (app) => app.id as string,
-      markerOf: (app) => markerFromProfile(app.profile),
-      isInactive: (app) => app.status === 'INACTIVE',
-      deactivate: (appId) =>
-        this.api.gone('deactivateApplication', () => this.sdk.deactivateApplication({ appId })),
-      remove: (appId) => this.api.gone('deleteApplication', () => this.sdk.deleteApplication({ appId })),
-    });
+    return removeOwned(candidates, owner, this.removal);
   }
+
+  /** The apps with this label, and which of them are the owner's to remove. */
+  async locate(label: string, owner: Owner): Promise<Located[]> {
+    return locateOwned(await this.find(label), owner, this.removal);
+  }
+
+  /** Removes what `locate` judged the owner's, without looking again. */
+  removeLocated(located: readonly Located[]): Promise<UndoReport> {
+    return removeLocated(located, this.removal);
+  }
+
+  private readonly removal: OwnedRemoval<okta.Application> = {
+    what: 'okta app',
+    idOf: (app) => app.id as string,
+    markerOf: (app) => markerFromProfile(app.profile),
+    isInactive: (app) => app.status === 'INACTIVE',
+    deactivate: (appId) =>
+      this.api.gone('deactivateApplication', () => this.sdk.deactivateApplication({ appId })),
+    remove: (appId) => this.api.gone('deleteApplication', () => this.sdk.deleteApplication({ appId })),
+  };
 
   // ---- group assignments -----------------------------------------------------------------------
 
@@ -138,20 +159,23 @@ export class OktaApps {
     return assigned.flatMap((a) => (a.id ? [a.id] : []));
   }
 
+  /** Assigns every missing group at once; `knownAbsent`: the app has no assignments yet (made moments ago). */
   async ensureGroupAssignments(
     appId: string,
     groupIds: readonly string[],
+    options: EnsureOptions = {},
   ): Promise<Array<{ groupId: string; created: boolean }>> {
-    const present = new Set(await this.assignedGroupIds(appId));
-    const results: Array<{ groupId: string; created: boolean }> = [];
-    for (const groupId of groupIds) {
-      if (!present.has(groupId))
-        await this.api.call('assignGroupToApplication', () =>
-          this.sdk.assignGroupToApplication({ appId, groupId }),
-        );
-      results.push({ groupId, created: !present.has(groupId) });
-    }
-    return results;
+    const present = new Set(options.knownAbsent ? [] : await this.assignedGroupIds(appId));
+    await Promise.all(
+      groupIds
+        .filter((groupId) => !present.has(groupId))
+        .map((groupId) =>
+          this.api.call('assignGroupToApplication', () =>
+            this.sdk.assignGroupToApplication({ appId, groupId }),
+          ),
+        ),
+    );
+    return groupIds.map((groupId) => ({ groupId, created: !present.has(groupId) }));
   }
 
   /** Reads first and removes only the given groups that are still assigned. */

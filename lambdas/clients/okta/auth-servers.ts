@@ -6,7 +6,15 @@ import { logger } from '../logger';
 import type { OktaApi } from './api';
 import type { ResourceRef } from './apps';
 import { drift, foreignResource } from './errors';
-import { pickOwned, removeOwned } from './owned';
+import {
+  locateOwned,
+  pickOwned,
+  removeLocated,
+  removeOwned,
+  type EnsureOptions,
+  type Located,
+  type OwnedRemoval,
+} from './owned';
 
 export interface AuthServerSpec {
   name: string;
@@ -36,9 +44,9 @@ export class OktaAuthServers {
     return servers.filter((s) => s.name === name);
   }
 
-  async ensure(spec: AuthServerSpec): Promise<EnsuredAuthServer> {
+  async ensure(spec: AuthServerSpec, options: EnsureOptions = {}): Promise<EnsuredAuthServer> {
     const existing = pickOwned(
-      await this.find(spec.name),
+      options.knownAbsent ? [] : await this.find(spec.name),
       (s) => markerFromDescription(s.description),
       spec.owner,
     );
@@ -87,19 +95,29 @@ export class OktaAuthServers {
           ),
         ].filter((s): s is okta.AuthorizationServer => s !== undefined)
       : await this.find(ref.name);
-    return removeOwned(candidates, owner, {
-      what: 'okta authorization server',
-      idOf: (server) => server.id as string,
-      markerOf: (server) => markerFromDescription(server.description),
-      isInactive: (server) => server.status === 'INACTIVE',
-      deactivate: (authServerId) =>
-        this.api.gone('deactivateAuthorizationServer', () =>
-          this.sdk.deactivateAuthorizationServer({ authServerId }),
-        ),
-      remove: (authServerId) =>
-        this.api.gone('deleteAuthorizationServer', () =>
-          this.sdk.deleteAuthorizationServer({ authServerId }),
-        ),
-    });
+    return removeOwned(candidates, owner, this.removal);
   }
+
+  /** The servers with this name, and which of them are the owner's to remove. */
+  async locate(name: string, owner: Owner): Promise<Located[]> {
+    return locateOwned(await this.find(name), owner, this.removal);
+  }
+
+  /** Removes what `locate` judged the owner's, without looking again. */
+  removeLocated(located: readonly Located[]): Promise<UndoReport> {
+    return removeLocated(located, this.removal);
+  }
+
+  private readonly removal: OwnedRemoval<okta.AuthorizationServer> = {
+    what: 'okta authorization server',
+    idOf: (server) => server.id as string,
+    markerOf: (server) => markerFromDescription(server.description),
+    isInactive: (server) => server.status === 'INACTIVE',
+    deactivate: (authServerId) =>
+      this.api.gone('deactivateAuthorizationServer', () =>
+        this.sdk.deactivateAuthorizationServer({ authServerId }),
+      ),
+    remove: (authServerId) =>
+      this.api.gone('deleteAuthorizationServer', () => this.sdk.deleteAuthorizationServer({ authServerId })),
+  };
 }

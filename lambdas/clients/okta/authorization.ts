@@ -6,6 +6,7 @@ import type * as okta from '@okta/okta-sdk-nodejs';
 import { describeWithMarker, markerFromDescription, ownershipOf, type Owner } from '../../core/naming';
 import type { OktaApi } from './api';
 import { drift } from './errors';
+import type { EnsureOptions } from './owned';
 
 export interface Ensured {
   id: string;
@@ -83,8 +84,9 @@ export class OktaAuthorization {
     };
   }
 
-  async ensureClaim(authServerId: string, spec: ClaimSpec): Promise<Ensured> {
-    const found = (await this.identityClaims(authServerId)).find((c) => c.name === spec.name);
+  async ensureClaim(authServerId: string, spec: ClaimSpec, options: EnsureOptions = {}): Promise<Ensured> {
+    const claims = options.knownAbsent ? [] : await this.identityClaims(authServerId);
+    const found = claims.find((c) => c.name === spec.name);
     if (found?.id) {
       if (found.value !== spec.value)
         throw drift('claim', spec.name, `its value is '${String(found.value)}', not '${spec.value}'`);
@@ -109,8 +111,13 @@ export class OktaAuthorization {
     return this.api.gone('deleteOAuth2Claim', () => this.sdk.deleteOAuth2Claim({ authServerId, claimId }));
   }
 
-  async ensureAccessPolicy(authServerId: string, spec: PolicySpec): Promise<Ensured> {
-    const found = (await this.policies(authServerId)).find((p) => p.name === spec.name);
+  async ensureAccessPolicy(
+    authServerId: string,
+    spec: PolicySpec,
+    options: EnsureOptions = {},
+  ): Promise<Ensured> {
+    const policies = options.knownAbsent ? [] : await this.policies(authServerId);
+    const found = policies.find((p) => p.name === spec.name);
     if (found?.id) {
       const clients = found.conditions?.clients?.include ?? [];
       if (!clients.includes(spec.clientId) && !clients.includes('ALL_CLIENTS'))
@@ -144,8 +151,14 @@ export class OktaAuthorization {
     );
   }
 
-  async ensurePolicyRule(authServerId: string, policyId: string, spec: RuleSpec): Promise<Ensured> {
-    const found = (await this.rules(authServerId, policyId)).find((r) => r.name === spec.name);
+  async ensurePolicyRule(
+    authServerId: string,
+    policyId: string,
+    spec: RuleSpec,
+    options: EnsureOptions = {},
+  ): Promise<Ensured> {
+    const rules = options.knownAbsent ? [] : await this.rules(authServerId, policyId);
+    const found = rules.find((r) => r.name === spec.name);
     if (found?.id) {
       const token = found.actions?.token;
       if (

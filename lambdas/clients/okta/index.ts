@@ -16,6 +16,7 @@ export type { AuthServerSpec, EnsuredAuthServer } from './auth-servers';
 export type { ClaimSpec, Ensured, PolicySpec, RuleSpec, ServerContents } from './authorization';
 export type { ResolvedGroup } from './directory';
 export { mapOktaError } from './errors';
+export type { Located } from './owned';
 
 export interface ExistingResource {
   id: string;
@@ -53,37 +54,46 @@ export class OktaClient {
   /** What already exists under our name, and whether the provisioner made it (for plans and undo). */
   async lookupExisting(name: string, scope: Scope): Promise<ExistingResources> {
     const [[app], [server]] = await Promise.all([this.apps.find(name), this.authServers.find(name)]);
+    const [appGroups, contents] = await Promise.all([
+      app?.id ? this.apps.assignedGroupIds(app.id) : [],
+      server?.id ? this.serverContents(server.id) : undefined,
+    ]);
     const existing: ExistingResources = {};
     if (app?.id) {
       existing.app = {
         id: app.id,
         managedByProvisioner: isOurs(markerFromProfile(app.profile), scope),
         active: app.status !== 'INACTIVE',
-        groupIds: await this.apps.assignedGroupIds(app.id),
+        groupIds: appGroups,
       };
     }
-    if (server?.id) {
-      const authServerId = server.id;
-      const [claims, policies] = await Promise.all([
-        this.authorization.identityClaims(authServerId),
-        this.authorization.policies(authServerId),
-      ]);
+    if (server?.id && contents) {
       existing.authServer = {
-        id: authServerId,
+        id: server.id,
         managedByProvisioner: isOurs(markerFromDescription(server.description), scope),
         active: server.status !== 'INACTIVE',
-        claimNames: claims.flatMap((c) => (c.name ? [c.name] : [])),
-        policies: await Promise.all(
-          policies.map(async (p) => ({
-            id: p.id as string,
-            name: p.name ?? '',
-            ruleNames: (await this.authorization.rules(authServerId, p.id as string)).flatMap((r) =>
-              r.name ? [r.name] : [],
-            ),
-          })),
-        ),
+        ...contents,
       };
     }
     return existing;
+  }
+
+  private async serverContents(authServerId: string) {
+    const [claims, policies] = await Promise.all([
+      this.authorization.identityClaims(authServerId),
+      this.authorization.policies(authServerId),
+    ]);
+    return {
+      claimNames: claims.flatMap((c) => (c.name ? [c.name] : [])),
+      policies: await Promise.all(
+        policies.map(async (p) => ({
+          id: p.id as string,
+          name: p.name ?? '',
+          ruleNames: (await this.authorization.rules(authServerId, p.id as string)).flatMap((r) =>
+            r.name ? [r.name] : [],
+          ),
+        })),
+      ),
+    };
   }
 }

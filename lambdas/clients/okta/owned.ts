@@ -7,6 +7,16 @@ import { ownershipOf, ownershipReason, type Marker, type Owner, type Ownership }
 import type { UndoReport } from '../../core/undo-report';
 import { logger } from '../logger';
 
+/**
+ * What the caller already knows. `knownAbsent`: nothing of ours exists under the name yet - an
+ * earlier read in this run found none, or this run made the container moments ago - so there is
+ * nothing to find and the create goes out at once. Only a step's first attempt may claim it: a
+ * retry must look again, since the failed attempt may have created it.
+ */
+export interface EnsureOptions {
+  knownAbsent?: boolean;
+}
+
 export type Adoptable<T> = { item: T; ownership: Ownership } | { foreign: T[] } | undefined;
 
 /**
@@ -29,6 +39,13 @@ export function pickOwned<T>(
   return { foreign: candidates };
 }
 
+/** A resource found by name, judged once: whether it is the owner's to remove. */
+export interface Located {
+  id: string;
+  inactive: boolean;
+  ownership: Ownership;
+}
+
 export interface OwnedRemoval<T> {
   what: string;
   idOf(item: T): string;
@@ -38,24 +55,41 @@ export interface OwnedRemoval<T> {
   remove(id: string): Promise<void>;
 }
 
-/** Okta refuses to delete an active app or server (403 E0000056): deactivate first. */
-export async function removeOwned<T>(
+export function locateOwned<T>(
   candidates: readonly T[],
   owner: Owner,
-  how: OwnedRemoval<T>,
+  how: Pick<OwnedRemoval<T>, 'idOf' | 'markerOf' | 'isInactive'>,
+): Located[] {
+  return candidates.map((item) => ({
+    id: how.idOf(item),
+    inactive: how.isInactive(item),
+    ownership: ownershipOf(how.markerOf(item), owner),
+  }));
+}
+
+/** Okta refuses to delete an active app or server (403 E0000056): deactivate first. */
+export async function removeLocated(
+  located: readonly Located[],
+  how: Pick<OwnedRemoval<unknown>, 'what' | 'deactivate' | 'remove'>,
 ): Promise<UndoReport> {
   const report: UndoReport = { removed: [], leftAlone: [] };
-  for (const item of candidates) {
-    const id = how.idOf(item);
-    const ownership = ownershipOf(how.markerOf(item), owner);
+  for (const { id, inactive, ownership } of located) {
     if (ownership !== 'this-request') {
       report.leftAlone.push({ id, reason: ownershipReason(ownership) });
       continue;
     }
-    if (!how.isInactive(item)) await how.deactivate(id);
+    if (!inactive) await how.deactivate(id);
     await how.remove(id);
     report.removed.push(id);
   }
   logger.info(`${how.what} undo`, { removed: report.removed, leftAlone: report.leftAlone });
   return report;
+}
+
+export function removeOwned<T>(
+  candidates: readonly T[],
+  owner: Owner,
+  how: OwnedRemoval<T>,
+): Promise<UndoReport> {
+  return removeLocated(locateOwned(candidates, owner, how), how);
 }

@@ -1,0 +1,43 @@
+/**
+ * What a Parallel state of our flows hands on. Every branch gets a copy of the state and writes its
+ * steps' results into it as if it ran alone; Step Functions then returns the branches' documents as
+ * an array. The ResultSelector built here rebuilds `$.resources` from that array: the results
+ * written before the Parallel (from the first branch's copy) plus each branch step's own result.
+ */
+import type { FlowNode, StepMeta } from '../lambdas/steps/catalogue';
+import { isParallel } from '../lambdas/steps/catalogue';
+
+type Selector = { [key: string]: string | Selector };
+
+/** The result keys the nodes write, in flow order (dotted: `authorization.claim`). */
+export function resultKeysOf(nodes: readonly FlowNode[]): string[] {
+  return nodes
+    .flatMap((node) => (isParallel(node) ? node.branches.flat() : [node]))
+    .flatMap((step) => (step.resultKey ? [step.resultKey] : []));
+}
+
+function place(tree: Selector, path: string, source: string): void {
+  const parts = path.split('.');
+  const leaf = parts.pop() as string;
+  let node = tree;
+  for (const part of parts) {
+    const child = node[part] ?? (node[part] = {});
+    if (typeof child === 'string' || `${part}.$` in node)
+      throw new Error(`result key '${path}' lies inside another result`);
+    node = child;
+  }
+  if (leaf in node || `${leaf}.$` in node) throw new Error(`result key '${path}' is written twice`);
+  node[`${leaf}.$`] = source;
+}
+
+export function parallelResultSelector(
+  before: readonly string[],
+  branches: ReadonlyArray<readonly StepMeta[]>,
+): Selector {
+  const tree: Selector = {};
+  for (const key of before) place(tree, key, `$[0].resources.${key}`);
+  branches.forEach((branch, i) => {
+    for (const key of resultKeysOf(branch)) place(tree, key, `$[${i}].resources.${key}`);
+  });
+  return tree;
+}
