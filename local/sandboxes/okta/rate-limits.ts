@@ -25,6 +25,10 @@
  *   `tokenSharePercent` says so; what the headers then report is NOT documented (we report the
  *   token's ceiling).
  *
+ * The number tables are the last ones Okta published: since December 2025 these pages send readers
+ * to the Admin Console's rate-limit dashboard (/docs/reference/rl2-limits/), which is authoritative
+ * for a real org.
+ *
  * Modelling choices Okta does not document: a bucket's window opens with its first call and lasts
  * one (scaled) minute, its end rounded up to a whole second, so `X-Rate-Limit-Reset` is exactly
  * when the window ends; refused calls use no quota and hold no concurrency slot; the concurrency
@@ -104,7 +108,12 @@ export function oktaBucketOf(path: string): OktaBucket | undefined {
 export interface OktaRateLimitOptions {
   /**
    * Real milliseconds an Okta "minute" lasts: 60_000 (default) is real time, 6_000 runs the limits
-   * 10 times faster. Whole seconds keep windows exact: a window ends on a whole second.
+   * 10 times faster (the limits per window stay Okta's). X-Rate-Limit-Reset stays real UTC epoch
+   * seconds - what a client compares with its own clock - so a window ends on a whole second and
+   * lasts minuteMs to minuteMs + 1 s: prefer whole seconds of at least 1_000. A client that waits
+   * until the announced second (the provisioner's waitOutRateLimit, rounded up to whole seconds
+   * from now) always lands in a fresh window, never early, at most ~1 s late; Step Functions' retry
+   * backoff after that wait is not scaled (the local stack's retryDelayMs replaces it).
    */
   minuteMs?: number;
   /** Per-minute limits overriding the One App ones (e.g. smaller ones for a quick test). */
