@@ -62,7 +62,7 @@ const lastDuration = (sandbox: OktaSandbox | KongSandbox) => {
   return (call?.endedAt ?? Infinity) - (call?.startedAt ?? 0);
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Sleeps until the given UTC epoch second, as a client honouring X-Rate-Limit-Reset does. */
 const untilEpochSecond = (seconds: number) => sleep(Math.max(0, seconds * 1000 - Date.now()));
 
