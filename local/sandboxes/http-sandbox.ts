@@ -62,10 +62,36 @@ export interface Fault {
   loseResponse?: boolean;
 }
 
+/**
+ * One call as the sandbox saw it. Times are epoch milliseconds from `Date.now()`: the clock the
+ * Step Functions emulator's history, Okta's X-Rate-Limit-Reset and the clients' waits also use, so
+ * a timeline can put calls, steps and announced resets on one axis.
+ */
 export interface RecordedCall {
   method: string;
   path: string;
   status: number | 'dropped';
+  /** When the request reached the sandbox (before any latency). */
+  startedAt: number;
+  /** When the answer was written or the connection dropped; absent while the call is in flight. */
+  endedAt?: number;
+  /** Set when a vendor limit refused the call: the Okta bucket's name, or 'concurrency'. */
+  limitedBy?: string;
+}
+
+/**
+ * What a vendor decides when a call arrives, before anything else (Okta's rate and concurrency
+ * limits). Every call is admitted by default.
+ */
+export interface Admission {
+  /** The vendor's refusal (e.g. a 429); the call goes no further. */
+  refusal?: SandboxResponse;
+  /** Headers every answer to this call carries (e.g. X-Rate-Limit-* of the call's bucket). */
+  headers?: Record<string, string>;
+  /** Recorded on the call when it was refused. */
+  limitedBy?: string;
+  /** The call is over (answered or dropped): frees what admitting it took (a concurrency slot). */
+  release?(): void;
 }
 
 export interface ContractViolation {
@@ -84,14 +110,24 @@ export interface SandboxFlavour {
   invalidRequest(errors: ContractError[]): SandboxResponse;
   /** The vendor's answer when a rate limit is hit. */
   rateLimited(resetEpochSeconds: number): SandboxResponse;
-  /** Headers the vendor adds to every answer (e.g. Okta's X-Rate-Limit-*). */
+  /** Headers the vendor adds to every answer (e.g. Kong's Server header). */
   commonHeaders?(): Record<string, string>;
+  /** Decides, when a call arrives, whether the vendor takes it and which headers its answer carries. */
+  admit?(call: { method: string; path: string }): Admission;
   contract?: ContractValidator;
 }
 
 export interface SandboxControl {
   inject(fault: Fault): void;
   clearFaults(): void;
+  /**
+   * Every call from now on (any route, public ones and refusals included) is answered `ms` later,
+   * as if the vendor were that far away. A setting, not a fault: it stays until changed or reset;
+   * a fault's `latencyMs` adds to it. 0 turns it off.
+   */
+  setLatency(ms: number): void;
+  /** Pending faults, the latency setting and recorded calls, as at start (vendors' reset() uses it). */
+  resetTraffic(): void;
   readonly calls: RecordedCall[];
   readonly contractViolations: ContractViolation[];
   /** Calls matching a method and route template, for "called once" style assertions. */
@@ -151,6 +187,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A handler's write went through but the client must never learn it (`loseResponse`). */
+const DROPPED = Symbol('dropped');
+
 export async function startHttpSandbox(
   routes: Route[],
   flavour: SandboxFlavour,
@@ -160,6 +199,7 @@ export async function startHttpSandbox(
   const faults: Array<Fault & { remaining: number }> = [];
   const calls: RecordedCall[] = [];
   const contractViolations: ContractViolation[] = [];
+  let latencyMs = 0;
 
   const takeFault = (method: string, template: string): Fault | undefined => {
     const index = faults.findIndex((f) => f.route === template && (!f.method || f.method === method));
@@ -170,10 +210,18 @@ export async function startHttpSandbox(
     return fault;
   };
 
-  const send = (res: ServerResponse, call: RecordedCall, answer: SandboxResponse) => {
+  const send = (
+    res: ServerResponse,
+    call: RecordedCall,
+    answer: SandboxResponse,
+    admitted: Record<string, string> = {},
+  ) => {
     call.status = answer.status;
+    call.endedAt = Date.now();
+    // The answer's own headers win: an injected 429 announces its own reset.
     const headers: Record<string, string> = {
       ...(flavour.commonHeaders?.() ?? {}),
+      ...admitted,
       ...(answer.headers ?? {}),
     };
     if (answer.body === undefined) {
@@ -184,18 +232,17 @@ export async function startHttpSandbox(
     res.writeHead(answer.status, { 'content-type': 'application/json', ...headers }).end(payload);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const method = (req.method ?? 'GET').toUpperCase();
+  /** The answer to an admitted call: routing, auth, faults, contract checks, the route itself. */
+  const answerFor = async (
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    raw: string,
+  ): Promise<SandboxResponse | typeof DROPPED> => {
     const host = req.headers.host ?? '127.0.0.1';
-    const url = new URL(req.url ?? '/', `http://${host}`);
-    const call: RecordedCall = { method, path: url.pathname, status: 0 };
-    calls.push(call);
-
-    const raw = await readBody(req);
     const matched = matchRoute(compiled, method, url.pathname);
-    if (matched === undefined) return send(res, call, flavour.error(404, `Not found: ${url.pathname}`));
-    if (matched === 'method-not-allowed')
-      return send(res, call, flavour.error(405, `Method ${method} not allowed`));
+    if (matched === undefined) return flavour.error(404, `Not found: ${url.pathname}`);
+    if (matched === 'method-not-allowed') return flavour.error(405, `Method ${method} not allowed`);
     const { route, params } = matched;
 
     let body: unknown;
@@ -207,7 +254,7 @@ export async function startHttpSandbox(
       try {
         body = JSON.parse(raw);
       } catch {
-        return send(res, call, flavour.invalidRequest([{ path: '', message: 'body is not valid JSON' }]));
+        return flavour.invalidRequest([{ path: '', message: 'body is not valid JSON' }]);
       }
     }
     const request: SandboxRequest = {
@@ -223,41 +270,33 @@ export async function startHttpSandbox(
 
     if (!route.public) {
       const denied = flavour.authenticate(request);
-      if (denied) return send(res, call, denied);
+      if (denied) return denied;
     }
 
     const fault = takeFault(method, route.template);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.rateLimitResetInSeconds !== undefined) {
-      return send(
-        res,
-        call,
-        flavour.rateLimited(Math.ceil(Date.now() / 1000) + fault.rateLimitResetInSeconds),
-      );
+      return flavour.rateLimited(Math.ceil(Date.now() / 1000) + fault.rateLimitResetInSeconds);
     }
     if (fault?.status !== undefined) {
       const answer =
         fault.body !== undefined
           ? { status: fault.status, body: fault.body }
           : flavour.error(fault.status, 'Injected fault');
-      return send(res, call, { ...answer, headers: { ...answer.headers, ...fault.headers } });
+      return { ...answer, headers: { ...answer.headers, ...fault.headers } };
     }
 
     const contractTemplate = route.contractTemplate ?? route.template;
     const checked = flavour.contract?.hasOperation(method, contractTemplate) ?? false;
     if (checked && flavour.contract) {
       const verdict = flavour.contract.validateRequest(method, contractTemplate, body);
-      if (!verdict.ok) return send(res, call, flavour.invalidRequest(verdict.errors));
+      if (!verdict.ok) return flavour.invalidRequest(verdict.errors);
     }
 
     const answer = await route.handler(request);
 
-    if (fault?.loseResponse) {
-      // The write is committed; the client never learns it (the "created but response lost" case).
-      call.status = 'dropped';
-      req.socket.destroy();
-      return;
-    }
+    // The write is committed; the client never learns it (the "created but response lost" case).
+    if (fault?.loseResponse) return DROPPED;
 
     if (checked && flavour.contract && answer.undocumented === undefined) {
       const verdict = flavour.contract.validateResponse(method, contractTemplate, answer.status, answer.body);
@@ -269,21 +308,48 @@ export async function startHttpSandbox(
           status: answer.status,
           errors: verdict.errors,
         });
-        return send(res, call, {
+        return {
           status: 500,
           body: { message: `sandbox response violates the contract`, errors: verdict.errors },
-        });
+        };
       }
     }
-    send(res, call, answer);
+    return answer;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const call: RecordedCall = { method, path: url.pathname, status: 0, startedAt: Date.now() };
+    calls.push(call);
+    // Admission happens on arrival, so a call holds its concurrency slot through its latency too.
+    const admission = flavour.admit?.({ method, path: url.pathname }) ?? {};
+    if (admission.limitedBy !== undefined) call.limitedBy = admission.limitedBy;
+    try {
+      const raw = await readBody(req);
+      if (latencyMs > 0) await sleep(latencyMs);
+      const answer = admission.refusal ?? (await answerFor(req, method, url, raw));
+      if (answer === DROPPED) {
+        call.status = 'dropped';
+        call.endedAt = Date.now();
+        req.socket.destroy();
+        return;
+      }
+      send(res, call, answer, admission.headers);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      call.status = 500;
+      call.endedAt = Date.now();
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `sandbox error: ${message}` }));
+    } finally {
+      admission.release?.();
+    }
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: `sandbox error: ${message}` }));
-    });
+    // handle() answers its own errors; this only catches a failure to write that answer.
+    handle(req, res).catch(() => res.destroy());
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) =>
@@ -297,6 +363,16 @@ export async function startHttpSandbox(
     },
     clearFaults() {
       faults.length = 0;
+    },
+    setLatency(ms) {
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new Error(`latency must be a finite number of ms >= 0, not ${ms}`);
+      latencyMs = ms;
+    },
+    resetTraffic() {
+      faults.length = 0;
+      calls.length = 0;
+      latencyMs = 0;
     },
     calls,
     contractViolations,

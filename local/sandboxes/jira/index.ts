@@ -121,8 +121,7 @@ export async function startJiraSandbox(
     },
     reset() {
       initialise();
-      sandbox.control.clearFaults();
-      sandbox.control.calls.length = 0;
+      sandbox.control.resetTraffic();
     },
   };
 

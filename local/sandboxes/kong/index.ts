@@ -24,7 +24,7 @@ export interface KongSandboxControl {
   addRbacToken(token: string, grant?: RbacGrant): void;
   /**
    * Back to a fresh node: only `default`, the start-up configuration, only the main token, no faults,
-   * no recorded calls. Contract violations are kept: they are sandbox bugs a test must still see.
+   * no latency, no recorded calls. Contract violations are kept: they are sandbox bugs a test must still see.
    */
   reset(): void;
 }
@@ -93,8 +93,7 @@ export async function startKongSandbox(options: KongSandboxOptions = {}): Promis
     addRbacToken: (extra, grant) => rbac.add(extra, grant),
     reset() {
       initialise();
-      sandbox.control.clearFaults();
-      sandbox.control.calls.length = 0;
+      sandbox.control.resetTraffic();
     },
   };
 

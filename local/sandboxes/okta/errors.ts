@@ -105,10 +105,28 @@ function causeOf(error: ContractError): Cause {
   return { field, reason: error.message };
 }
 
-export interface RateLimitWindow {
-  limit: number;
-  used: number;
-  resetsAt: number;
+/**
+ * Okta's three rate-limit headers: the ceiling that applies to this request, what is left of the
+ * current window, and when it resets in UTC epoch seconds (Okta, "Rate limit best practices").
+ */
+export function rateLimitHeaders(
+  limit: number,
+  remaining: number,
+  resetEpochSeconds: number,
+): Record<string, string> {
+  return {
+    'X-Rate-Limit-Limit': String(limit),
+    'X-Rate-Limit-Remaining': String(remaining),
+    'X-Rate-Limit-Reset': String(resetEpochSeconds),
+  };
+}
+
+/** Okta's 429 body (the OpenAPI document's `ErrorTooManyRequests` example), with its headers. */
+export function tooManyRequests(headers: Record<string, string>): SandboxResponse {
+  return {
+    ...oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
+    headers,
+  };
 }
 
 export interface OktaFlavourOptions {
@@ -116,19 +134,14 @@ export interface OktaFlavourOptions {
   /** `${METHOD} ${template}` pairs the token's admin role does not cover. */
   denied: Set<string>;
   contract?: ContractValidator;
+  /** Rate and concurrency limits (rate-limits.ts): they decide on arrival and stamp X-Rate-Limit-*. */
+  admit?: SandboxFlavour['admit'];
 }
 
-const WINDOW_SECONDS = 60;
-const LIMIT_PER_WINDOW = 600;
+/** What an injected 429 announces as the ceiling: the "/api/v1" bucket of a One App org. */
+const INJECTED_LIMIT = 600;
 
 export function oktaFlavour(options: OktaFlavourOptions): SandboxFlavour {
-  const window: RateLimitWindow = { limit: LIMIT_PER_WINDOW, used: 0, resetsAt: 0 };
-  const rateHeaders = (remaining: number, reset: number): Record<string, string> => ({
-    'X-Rate-Limit-Limit': String(window.limit),
-    'X-Rate-Limit-Remaining': String(remaining),
-    'X-Rate-Limit-Reset': String(reset),
-  });
-
   return {
     authenticate(req: SandboxRequest) {
       const header = req.headers.authorization ?? '';
@@ -152,19 +165,9 @@ export function oktaFlavour(options: OktaFlavourOptions): SandboxFlavour {
       return validationFailed(errors.map(causeOf));
     },
     rateLimited(resetEpochSeconds) {
-      const answer = oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
-      return { ...answer, headers: rateHeaders(0, resetEpochSeconds) };
+      return tooManyRequests(rateLimitHeaders(INJECTED_LIMIT, 0, resetEpochSeconds));
     },
-    commonHeaders() {
-      const nowSeconds = Math.floor(Date.now() / 1000);
-      if (nowSeconds >= window.resetsAt) {
-        window.used = 0;
-        window.resetsAt = nowSeconds + WINDOW_SECONDS;
-      }
-      window.used += 1;
-      // The sandbox only throttles through injected faults, so it never tells a polite client to wait for nothing.
-      return rateHeaders(Math.max(1, window.limit - window.used), window.resetsAt);
-    },
+    admit: options.admit,
     contract: options.contract,
   };
 }

@@ -16,8 +16,16 @@ import {
 } from './auth-servers';
 import { oktaFlavour, type Org } from './errors';
 import { Directory, type OktaGroup } from './groups';
+import {
+  OktaRateLimits,
+  type OktaRateLimitOptions,
+  type OktaRateLimitPlan,
+  type OktaRateLimitUsage,
+} from './rate-limits';
 
 export type { OktaApp, OktaAppGroupAssignment, OktaAuthServer, OktaClaim, OktaGroup, OktaPolicy, OktaRule };
+export type { OktaBucket, OktaRateLimitOptions, OktaRateLimitPlan, OktaRateLimitUsage } from './rate-limits';
+export { ONE_APP_CONCURRENCY, ONE_APP_LIMITS, oktaBucketOf } from './rate-limits';
 
 export interface OktaSandboxControl {
   /** Adds an OKTA_GROUP (as an admin would in the console) and returns it as the API shows it. */
@@ -30,7 +38,20 @@ export interface OktaSandboxControl {
   rotateClientSecret(appId: string): string;
   /** Eventual consistency: every app or server created from now on answers 404 to its next `times` reads by id. */
   lagReadsAfterCreate(times: number): void;
-  /** Back to a fresh org: state, denied permissions, pending faults and recorded calls. Contract violations are kept. */
+  /**
+   * From now on the org enforces Okta's per-minute bucket limits and its concurrent-request limit
+   * (One App defaults; see rate-limits.ts for the sources and choices), with fresh windows; a
+   * `minuteMs` under 60_000 runs the windows faster. Returns the limits in force.
+   */
+  enforceRateLimits(options?: OktaRateLimitOptions): OktaRateLimitPlan;
+  /** Back to the default: nothing refused, answers keep announcing plenty of quota. */
+  stopEnforcingRateLimits(): void;
+  /** Calls in flight, the peak, and each bucket's open window. */
+  rateLimitUsage(): OktaRateLimitUsage;
+  /**
+   * Back to a fresh org: state, denied permissions, pending faults, latency, rate limits (off) and
+   * recorded calls. Contract violations are kept.
+   */
   reset(): void;
 }
 
@@ -70,10 +91,14 @@ export async function startOktaSandbox(
   const token = options.token ?? DEFAULT_OKTA_SANDBOX_TOKEN;
   const routes = [...directory.routes(), ...apps.routes(), ...authServers.routes()];
 
-  const running = await startHttpSandbox(routes, oktaFlavour({ token, denied, contract: oktaContract() }), {
-    port: options.port,
-    host: options.host,
+  const limits = new OktaRateLimits();
+  const flavour = oktaFlavour({
+    token,
+    denied,
+    contract: oktaContract(),
+    admit: ({ path }) => limits.admit(path),
   });
+  const running = await startHttpSandbox(routes, flavour, { port: options.port, host: options.host });
   org.url = running.url;
 
   const extra: OktaSandboxControl = {
@@ -88,13 +113,16 @@ export async function startOktaSandbox(
     },
     rotateClientSecret: (appId) => apps.rotateSecret(appId),
     lagReadsAfterCreate: (times) => lag.arm(times),
+    enforceRateLimits: (limitOptions) => limits.enforce(limitOptions),
+    stopEnforcingRateLimits: () => limits.relax(),
+    rateLimitUsage: () => limits.usage(),
     reset() {
       directory.reset();
       apps.reset();
       authServers.reset();
       denied.clear();
-      running.control.clearFaults();
-      running.control.calls.length = 0;
+      limits.relax();
+      running.control.resetTraffic();
     },
   };
 

@@ -261,8 +261,7 @@ export async function startServiceNowSandbox(options: { port?: number } = {}): P
       state.clear();
       rules.length = 0;
       tokens.clear();
-      sandbox.control.clearFaults();
-      sandbox.control.calls.length = 0;
+      sandbox.control.resetTraffic();
     },
   };
 
