@@ -92,6 +92,8 @@ export interface LocalStack {
   /** The webhooks' signing secrets (local development values). */
   webhookSecrets: { jira: string; servicenow: string };
   eventBus: EventBridgeEmulator;
+  /** Secrets Manager requests answered so far, per operation (the benchmark prices them). */
+  secretsManager: { operationCounts(): Record<string, number> };
   /** The Step Functions emulator, for tests that model its throttling. */
   stepFunctions: Pick<StepFunctionsEmulator, 'throttleStarts'>;
   /** Every EMF metrics document the run-ended handler wrote. */
@@ -292,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookSecrets: tickets.webhookSecrets,
       eventBus,
       stepFunctions: { throttleStarts: (count) => sfn.throttleStarts(count) },
+      secretsManager: { operationCounts: () => secretsEmulator.operationCounts() },
       metrics,
       async idle() {
         // An ended run's event may be handled while another run starts: wait until both are quiet.

@@ -97,6 +97,8 @@ export interface AwsJsonServerOptions {
 
 export interface AwsJsonServer {
   url: string;
+  /** Requests answered so far, per operation (AWS bills some services per API call). */
+  operationCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
       .end(JSON.stringify(body));
   };
 
+  const counts: Record<string, number> = {};
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readBody(req);
     try {
@@ -143,6 +146,7 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
       }
       if (!isObj(input))
         throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
+      counts[name as string] = (counts[name as string] ?? 0) + 1;
       reply(res, 200, await operation(input));
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
@@ -171,6 +175,7 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
 
   return {
     url: `http://${host}:${port}`,
+    operationCounts: () => ({ ...counts }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

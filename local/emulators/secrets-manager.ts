@@ -572,6 +572,8 @@ export interface EmulatedSecret {
 export interface SecretsManagerEmulator {
   url: string;
   state: { secrets(): EmulatedSecret[] };
+  /** Requests answered so far, per operation (Secrets Manager bills per 10,000 API calls). */
+  operationCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -589,6 +591,7 @@ export async function startSecretsManagerEmulator(
 
   return {
     url: server.url,
+    operationCounts: () => server.operationCounts(),
     state: {
       secrets: () =>
         store.all().map((s) => {

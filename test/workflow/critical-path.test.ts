@@ -1,6 +1,7 @@
 // Intent: a provisioning and a teardown make each Okta/Kong call once and make independent calls at
 // the same time - the synthesized ASL (Parallel states) and the real handlers, against the
 // sandboxes - while a step that is retried still looks again before it creates anything.
+import { callCounts, PROVISIONING_ROUNDS, roundCalls, TEARDOWN_ROUNDS } from '../../bench/critical-path';
 import type { RecordedCall } from '../../local/sandboxes/http-sandbox';
 import { teardownAsl } from '../../local/workflow/asl';
 import { runLocally, type JsonValue } from '../../local/workflow/runner';
@@ -17,15 +18,7 @@ afterEach(() => {
   h.kong.control.setLatency(0);
 });
 
-/** Calls as "METHOD /path" with ids replaced, counted. */
-function callCounts(calls: readonly RecordedCall[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const c of calls) {
-    const key = `${c.method} ${c.path.replace(/\/(0oa|aus|00g|00p|0pr|ocl)[A-Za-z0-9]+/g, '/{id}')}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}
+const counted = (calls: readonly RecordedCall[]) => callCounts(calls, 'team-a');
 
 const vendorCalls = () => [...h.okta.control.calls, ...h.kong.control.calls];
 const call = (calls: readonly RecordedCall[], method: string, path: RegExp) => {
@@ -51,27 +44,9 @@ const teardown = () =>
 describe('a provisioning of a new workspace', () => {
   it('makes each call once: nothing it learned is read again', async () => {
     expect((await h.run(provisioningInput())).status).toBe('SUCCEEDED');
-    expect(callCounts(vendorCalls())).toEqual({
-      // Kong: the node and the workspace, then the one write.
-      'GET /team-a/kong': 1,
-      'GET /workspaces/team-a': 1,
-      'PATCH /workspaces/team-a': 1,
-      // Okta look-ups: the group, the e-mail attribute, anything already under our name.
-      'GET /api/v1/groups': 1,
-      'GET /api/v1/meta/schemas/user/default': 1,
-      'GET /api/v1/apps': 1,
-      'GET /api/v1/authorizationServers': 1,
-      // Creates, none preceded by a search: the look-up above found nothing, moments ago.
-      'POST /api/v1/apps': 1,
-      'POST /api/v1/authorizationServers': 1,
-      'PUT /api/v1/apps/{id}/groups/{id}': 1,
-      'POST /api/v1/authorizationServers/{id}/claims': 1,
-      'POST /api/v1/authorizationServers/{id}/policies': 1,
-      'POST /api/v1/authorizationServers/{id}/policies/{id}/rules': 1,
-      // The first developer's sign-in, checked.
-      'GET /oauth2/{id}/.well-known/openid-configuration': 1,
-      'GET /oauth2/{id}/v1/authorize': 1,
-    });
+    // Exactly the calls the critical-path table lists, each once (bench/critical-path.ts).
+    expect(counted(vendorCalls())).toEqual(roundCalls(PROVISIONING_ROUNDS));
+    expect(Object.keys(roundCalls(PROVISIONING_ROUNDS))).toHaveLength(15);
   });
 
   it('makes independent calls at the same time', async () => {
@@ -105,7 +80,7 @@ describe('a provisioning of a new workspace', () => {
     h.okta.control.inject({ route: '/api/v1/apps', method: 'POST', loseResponse: true });
     h.okta.control.inject({ route: '/api/v1/authorizationServers', method: 'POST', loseResponse: true });
     expect((await h.run(provisioningInput())).status).toBe('SUCCEEDED');
-    const counts = callCounts(vendorCalls());
+    const counts = counted(vendorCalls());
     // The look-up before anything was made, and the retry's own look.
     expect(counts['GET /api/v1/apps']).toBe(2);
     expect(counts['GET /api/v1/authorizationServers']).toBe(2);
@@ -124,16 +99,7 @@ describe('a teardown', () => {
     h.kong.control.setLatency(150);
     expect((await teardown()).status).toBe('SUCCEEDED');
     const calls = vendorCalls();
-    expect(callCounts(calls)).toEqual({
-      'GET /workspaces/team-a': 1,
-      'PATCH /workspaces/team-a': 1,
-      'GET /api/v1/apps': 1,
-      'GET /api/v1/authorizationServers': 1,
-      'POST /api/v1/apps/{id}/lifecycle/deactivate': 1,
-      'DELETE /api/v1/apps/{id}': 1,
-      'POST /api/v1/authorizationServers/{id}/lifecycle/deactivate': 1,
-      'DELETE /api/v1/authorizationServers/{id}': 1,
-    });
+    expect(counted(calls)).toEqual(roundCalls(TEARDOWN_ROUNDS));
     const kongRead = call(calls, 'GET', /^\/workspaces\/team-a$/);
     expect(overlap(kongRead, call(calls, 'GET', /^\/api\/v1\/apps$/))).toBe(true);
     // Nothing in Okta goes before the portal stops signing in through it.
