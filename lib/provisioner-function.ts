@@ -7,13 +7,14 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { SECRET_KINDS, type SecretKind } from '../lambdas/core/naming';
 import type { SecretAccess, SecretUse } from '../lambdas/steps/catalogue';
+import { FUNCTION_BUNDLING } from './bundling';
 
 /** Where the Okta org / Kong Admin API is and the secret holding its token. */
 export interface VendorEndpoint {
@@ -25,9 +26,13 @@ export interface VendorEndpoint {
   portalSessionCookieDomain?: string;
 }
 
+/** What a function is for; Okta steps are told apart because they carry (and load) the Okta SDK. */
+export type FunctionKind = 'okta-step' | 'step' | 'api' | 'events' | 'webhook';
+
 export interface ProvisionerFunctionProps {
   /** The handler this function runs (a step's state name) or the API route's name. */
   name: string;
+  kind: Exclude<FunctionKind, 'okta-step'>;
   /** Source file of the handler; the shared step entry by default. */
   entry?: string;
   /** Extra environment (table names, state machine ARNs). */
@@ -50,10 +55,18 @@ export class ProvisionerFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
+  readonly name: string;
+  readonly kind: FunctionKind;
+  /** The source file bundled into this function. */
+  readonly entry: string;
+  readonly access: readonly SecretAccess[];
 
   constructor(scope: Construct, id: string, props: ProvisionerFunctionProps) {
     super(scope, id);
-    const access = props.access ?? [];
+    const access = (this.access = props.access ?? []);
+    this.name = props.name;
+    this.kind = props.kind === 'step' && access.includes('okta-token') ? 'okta-step' : props.kind;
+    this.entry = props.entry ?? STEP_ENTRY;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -106,7 +119,7 @@ export class ProvisionerFunction extends Construct {
     }
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: props.entry ?? STEP_ENTRY,
+      entry: this.entry,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -118,16 +131,7 @@ export class ProvisionerFunction extends Construct {
       role,
       environment,
       description: `kong-portal-provisioner: ${props.name}`,
-      bundling: {
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // The runtime's SDK v3 would be a different version than the one tested: bundle ours.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: FUNCTION_BUNDLING,
     });
 
     Validations.of(this).acknowledge({
