@@ -31,6 +31,21 @@ export default tseslint.config(
     },
   },
   {
+    // Bundled code: `import { z }` binds zod's whole namespace object, so esbuild keeps all of zod
+    // and its ~40 locales (~470 kB) in every function; `import * as z` lets it drop what is unused.
+    files: ['lambdas/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+          message: "Use `import * as z from 'zod'`: the named import keeps all of zod in every bundle.",
+        },
+      ],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -3,7 +3,7 @@
  * mode and tests build the same objects directly, so two stacks can live in one process.
  * Functions get ARNs and names, never token values.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from './errors';
 import { jiraMappingSchema, type JiraMapping } from './jira-webhook';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names';
