@@ -14,5 +14,13 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   format: OutputFormat.CJS,
   // The runtime's SDK v3 would be a different version than the one tested: bundle ours.
   externalModules: [],
+  // A package's ES build first: the AWS SDK's (no "exports" map) tree-shakes to about two thirds.
+  mainFields: ['module', 'main'],
+  esbuildArgs: {
+    // CommonJS code that require()s a package gets that package's ES build as a namespace object;
+    // the Okta SDK calls require('node-fetch') as a function, so it gets node-fetch's CommonJS
+    // build. test/bundles keeps every other such require out of the bundles.
+    '--alias': ['node-fetch=node-fetch/lib/index.js'],
+  },
   forceDockerBundling: false,
 };
