@@ -31,12 +31,17 @@ export interface KongAccess extends VendorAccess {
   portalSessionCookieDomain?: string;
 }
 
+/** The Okta org, plus the HTTPS proxy the Okta SDK has always taken from HTTPS_PROXY / https_proxy. */
+export interface OktaAccess extends VendorAccess {
+  httpsProxy?: string;
+}
+
 export interface StepConfig {
   /** Which handler this function runs (one function per handler). */
   stepName?: string;
   /** The one environment a deployment serves; absent locally (any environment). */
   servedEnvironment?: string;
-  okta?: VendorAccess;
+  okta?: OktaAccess;
   kong?: KongAccess;
   /** The request log, for the Finalize handlers. */
   requestsTable?: string;
@@ -131,6 +136,8 @@ const stepEnv = z.object({
     .regex(/^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name such as .example.com')
     .optional(),
   REQUESTS_TABLE: optional,
+  https_proxy: optional,
+  HTTPS_PROXY: optional,
 });
 
 const apiEnv = z.object({
@@ -256,10 +263,12 @@ export function parseStepConfig(env: Env): StepConfig {
   const e = parsed(stepEnv, env);
   const okta = vendor('Okta', e.OKTA_ORG_URL, e.OKTA_TOKEN_SECRET_ARN);
   const kong = vendor('Kong', e.KONG_ADMIN_URL, e.KONG_TOKEN_SECRET_ARN);
+  // The lower-case name first, as the SDK's Http reads them.
+  const proxy = e.https_proxy ?? e.HTTPS_PROXY;
   return {
     ...(e.STEP_NAME ? { stepName: e.STEP_NAME } : {}),
     ...(e.PROVISIONER_ENVIRONMENT ? { servedEnvironment: e.PROVISIONER_ENVIRONMENT } : {}),
-    ...(okta ? { okta } : {}),
+    ...(okta ? { okta: { ...okta, ...(proxy ? { httpsProxy: proxy } : {}) } } : {}),
     ...(kong
       ? {
           kong: {

@@ -37,7 +37,11 @@ export async function buildStepContext(config: StepConfig): Promise<StepContext>
   );
   // Each function only gets the settings of the services it talks to (least privilege).
   const okta = config.okta
-    ? new OktaClient({ orgUrl: config.okta.url, token: await secrets.get(config.okta.tokenSecretArn) })
+    ? new OktaClient({
+        orgUrl: config.okta.url,
+        token: await secrets.get(config.okta.tokenSecretArn),
+        ...(config.okta.httpsProxy ? { httpsProxy: config.okta.httpsProxy } : {}),
+      })
     : unavailable<OktaClient>('Okta', 'OKTA_ORG_URL');
   const kong = config.kong
     ? new KongClient({

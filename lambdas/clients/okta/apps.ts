@@ -7,6 +7,8 @@ import { logger } from '../logger';
 import type { OktaApi } from './api';
 import { drift, foreignResource } from './errors';
 import { pickOwned, removeOwned } from './owned';
+import { ApplicationApi } from './sdk/application-api';
+import { ApplicationSSOPublicKeysApi } from './sdk/application-sso-public-keys-api';
 
 export interface AppSpec {
   label: string;
@@ -36,10 +38,12 @@ const clientIdOf = (app: okta.OpenIdConnectApplication) =>
   app.credentials?.oauthClient?.client_id ?? (app.id as string);
 
 export class OktaApps {
-  constructor(private readonly api: OktaApi) {}
+  private readonly sdk: ApplicationApi;
+  private readonly keys: ApplicationSSOPublicKeysApi;
 
-  private get sdk() {
-    return this.api.sdk.applicationApi;
+  constructor(private readonly api: OktaApi) {
+    this.sdk = new ApplicationApi(api.transport);
+    this.keys = new ApplicationSSOPublicKeysApi(api.transport);
   }
 
   /** `q` is a prefix match on name or label: keep exact labels only. */
@@ -102,7 +106,7 @@ export class OktaApps {
    */
   async readClientSecret(appId: string): Promise<string> {
     const secrets = await this.api.list('listOAuth2ClientSecrets', () =>
-      this.api.sdk.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId }),
+      this.keys.listOAuth2ClientSecrets({ appId }),
     );
     const created = (s: { created?: Date | string }) => new Date(s.created ?? 0).getTime();
     const active = secrets
