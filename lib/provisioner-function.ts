@@ -33,7 +33,7 @@ export interface ProvisionerFunctionProps {
   /** The handler this function runs (a step's state name) or the API route's name. */
   name: string;
   kind: Exclude<FunctionKind, 'okta-step'>;
-  /** Source file of the handler; the shared step entry by default. */
+  /** Source file of the handler; for a step, its own entry in lambdas/steps/functions/ by default. */
   entry?: string;
   /** Extra environment (table names, state machine ARNs). */
   environment?: Record<string, string>;
@@ -49,7 +49,11 @@ export interface ProvisionerFunctionProps {
   timeout?: Duration;
 }
 
-export const STEP_ENTRY = path.join(__dirname, '../lambdas/steps/lambda.ts');
+/** A step function's entry: `CreateOktaApp` -> lambdas/steps/functions/create-okta-app.ts. */
+export function stepEntry(stepName: string): string {
+  const file = stepName.replace(/(?<!^)(?=[A-Z])/g, '-').toLowerCase();
+  return path.join(__dirname, '../lambdas/steps/functions', `${file}.ts`);
+}
 
 export class ProvisionerFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -66,7 +70,7 @@ export class ProvisionerFunction extends Construct {
     const access = (this.access = props.access ?? []);
     this.name = props.name;
     this.kind = props.kind === 'step' && access.includes('okta-token') ? 'okta-step' : props.kind;
-    this.entry = props.entry ?? STEP_ENTRY;
+    this.entry = props.entry ?? stepEntry(props.name);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,

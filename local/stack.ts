@@ -25,6 +25,7 @@ import {
   type StepConfig,
 } from '../lambdas/core/config';
 import { buildStepContext } from '../lambdas/steps/context';
+import { ALL_CLIENTS } from '../lambdas/steps/wiring/all';
 import { startApiServer } from './api-server';
 import { ensureRequestsTable, startDynamoDb } from './dynamodb';
 import { startEventBridgeEmulator, type EventBridgeEmulator } from './emulators/event-bridge';
@@ -149,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       requestsTable: TABLE,
       aws,
     };
-    const ctx = await buildStepContext(stepConfig);
+    const ctx = await buildStepContext(stepConfig, ALL_CLIENTS);
     const tickets = await startTicketSystems(sm, options.tickets ?? {});
     closers.push(() => tickets.close());
 

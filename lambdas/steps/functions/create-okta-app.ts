@@ -1,0 +1,7 @@
+/** Entry of the CreateOktaApp function: create-okta-app.ts with Secrets Manager, Okta. */
+import { createOktaApp } from '../create-okta-app';
+import { stepLambda } from '../lambda';
+import { okta } from '../wiring/okta';
+import { secrets } from '../wiring/secrets';
+
+export const handler = stepLambda('CreateOktaApp', createOktaApp, { secrets, okta });
