@@ -69,7 +69,9 @@ export class ApplicationApi implements Api {
     );
 
   deleteApplication: Api['deleteApplication'] = (p, o) =>
-    this.transport.call(this.request.deleteApplication(p.appId, o), (r) => this.response.deleteApplication(r));
+    this.transport.call(this.request.deleteApplication(p.appId, o), (r) =>
+      this.response.deleteApplication(r),
+    );
 
   listApplicationGroupAssignments: Api['listApplicationGroupAssignments'] = (p, o) =>
     this.transport.collection(

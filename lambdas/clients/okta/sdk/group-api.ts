@@ -1,6 +1,9 @@
 /** The GroupApi calls the provisioner makes (resolving the requested groups); see application-api.ts. */
 import type { ObjectGroupApi } from '@okta/okta-sdk-nodejs/src/types/generated/types/ObjectParamAPI';
-import { GroupApiRequestFactory, GroupApiResponseProcessor } from '@okta/okta-sdk-nodejs/src/generated/apis/GroupApi';
+import {
+  GroupApiRequestFactory,
+  GroupApiResponseProcessor,
+} from '@okta/okta-sdk-nodejs/src/generated/apis/GroupApi';
 import type { OktaTransport } from './transport';
 
 type Api = Pick<ObjectGroupApi, 'getGroup' | 'listGroups'>;

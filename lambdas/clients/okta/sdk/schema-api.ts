@@ -1,6 +1,9 @@
 /** The SchemaApi call the provisioner makes (the user profile's attributes); see application-api.ts. */
 import type { ObjectSchemaApi } from '@okta/okta-sdk-nodejs/src/types/generated/types/ObjectParamAPI';
-import { SchemaApiRequestFactory, SchemaApiResponseProcessor } from '@okta/okta-sdk-nodejs/src/generated/apis/SchemaApi';
+import {
+  SchemaApiRequestFactory,
+  SchemaApiResponseProcessor,
+} from '@okta/okta-sdk-nodejs/src/generated/apis/SchemaApi';
 import type { OktaTransport } from './transport';
 
 type Api = Pick<ObjectSchemaApi, 'getUserSchema'>;

@@ -95,7 +95,10 @@ export class OktaTransport {
   }
 
   /** One call: what ObservableAPI does for a single resource (no middleware is configured). */
-  async call<T>(request: Promise<RequestContext>, parse: (response: ResponseContext) => Promise<T>): Promise<T> {
+  async call<T>(
+    request: Promise<RequestContext>,
+    parse: (response: ResponseContext) => Promise<T>,
+  ): Promise<T> {
     return parse(await this.configuration.httpApi.send(await request).toPromise());
   }
 
