@@ -6,12 +6,12 @@
  *
  * `npx tsx bench/cold-start.ts [name...]` prints the table; `measureColdStart()` returns the rows.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleFunction, type Bundle } from './bundle';
 import { deployedFunctions, type DeployedFunction } from './functions';
+import { median, probe, type ProbeResult } from './probe';
 import type { FunctionKind } from '../lib/provisioner-function';
 
 export interface InitTime {
@@ -51,46 +51,22 @@ export interface ColdStartOptions {
   names?: readonly string[];
 }
 
-const MARK = '@@cold-start@@';
-const PROBE = `
-const { performance } = require('node:perf_hooks');
-const cpu = process.cpuUsage();
-const t0 = performance.now();
-require(process.env.COLD_START_BUNDLE);
-const ms = performance.now() - t0;
-const used = process.cpuUsage(cpu);
-process.stdout.write('\\n${MARK}' + JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rss: process.memoryUsage().rss }));
-`;
+type Sample = ProbeResult;
 
-interface Sample {
-  ms: number;
-  cpuMs: number;
-  rss: number;
-}
-
-/** One fresh process, with the function's own environment and what Lambda adds; nothing of ours. */
+/** One fresh process, with the function's own environment and what Lambda adds. */
 function loadOnce(fn: DeployedFunction, bundle: Bundle, sourceMaps: boolean): Sample {
-  const { NODE_OPTIONS: _ignored, ...environment } = fn.environment;
-  const out = execFileSync(process.execPath, [...(sourceMaps ? ['--enable-source-maps'] : []), '-e', PROBE], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...environment,
-      AWS_REGION: 'eu-west-1',
-      AWS_LAMBDA_FUNCTION_NAME: fn.name,
-      COLD_START_BUNDLE: bundle.file,
-    },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return probe({
+    file: bundle.file,
+    env: lambdaEnvironment(fn),
+    nodeArgs: sourceMaps ? ['--enable-source-maps'] : [],
   });
-  const line = out.slice(out.lastIndexOf(MARK) + MARK.length);
-  return JSON.parse(line) as Sample;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-};
+/** The function's environment as Lambda sets it, without NODE_OPTIONS (each column picks its own). */
+export function lambdaEnvironment(fn: DeployedFunction): Record<string, string> {
+  const { NODE_OPTIONS: _ignored, ...environment } = fn.environment;
+  return { ...environment, AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: fn.name };
+}
 
 const summary = (samples: Sample[]): InitTime => ({
   ms: median(samples.map((s) => s.ms)),

@@ -91,7 +91,6 @@ export class ProvisionerFunction extends Construct {
     const environment: Record<string, string> = {
       ...(props.entry ? {} : { STEP_NAME: props.name }),
       POWERTOOLS_SERVICE_NAME: 'kong-portal-provisioner',
-      NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     };
     if (access.includes('okta-token')) {

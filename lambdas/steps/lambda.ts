@@ -7,6 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { logger } from '../clients/logger';
+import { withOriginalStack } from '../clients/stack-traces';
 import { stepConfigFromEnv } from '../core/config';
 import type { HandlerName } from './catalogue';
 import { buildStepContext, type ClientBuilders, type ClientWiring, type StepContext } from './context';
@@ -32,10 +33,15 @@ export function stepLambda<S, K extends keyof StepContext>(
       shared = undefined;
       throw err;
     });
-    const ctx = await shared;
-    return dispatch(table, stepName, event, {
-      ...ctx,
-      remainingMs: () => context.getRemainingTimeInMillis(),
-    });
+    try {
+      const ctx = await shared;
+      return await dispatch(table, stepName, event, {
+        ...ctx,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+      });
+    } catch (err) {
+      // What Lambda logs and hands Step Functions as the cause's trace: frames in our sources.
+      throw withOriginalStack(err);
+    }
   };
 }
