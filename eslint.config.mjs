@@ -15,6 +15,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // The bundles' CommonJS stand-in for whatwg-url: Node's own URL classes, exported.
+    files: ['lambdas/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { exports: 'writable', URL: 'readonly', URLSearchParams: 'readonly' },
+    },
+  },
+  {
     // ServiceNow server-side script shipped as documentation: Rhino globals, a script, not a module.
     files: ['docs/**/*.js'],
     languageOptions: {

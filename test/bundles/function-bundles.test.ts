@@ -83,6 +83,17 @@ describe('function bundles', () => {
     }
   });
 
+  it("give node-fetch, whatwg-url's only requirer, Node's URL instead of whatwg-url", () => {
+    const all = graphs[0]?.all ?? {};
+    const shim = 'lambdas/clients/okta/sdk/whatwg-url.cjs';
+    const requirers = Object.entries(all)
+      .filter(([, input]) => input.imports.some((i) => i.path === shim))
+      .map(([file]) => file);
+    expect(requirers).toEqual(['node_modules/node-fetch/lib/index.js']);
+    const loaded = graphs.filter((g) => has(g, 'node_modules/whatwg-url/') || has(g, 'node_modules/tr46/'));
+    expect(loaded.map((g) => g.fn.name)).toEqual([]);
+  });
+
   it('never require() a package that resolves to its ES build', () => {
     const all = graphs[0]?.all ?? {};
     const hazards = Object.entries(all).flatMap(([file, input]) =>
