@@ -15,11 +15,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // The bundles' CommonJS stand-in for whatwg-url: Node's own URL classes, exported.
+    // The bundles' CommonJS stand-ins for dependencies' dependencies (lambdas/clients/stand-ins).
     files: ['lambdas/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { exports: 'writable', URL: 'readonly', URLSearchParams: 'readonly' },
+      globals: { exports: 'writable', module: 'writable', URL: 'readonly', URLSearchParams: 'readonly' },
     },
   },
   {

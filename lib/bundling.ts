@@ -20,11 +20,15 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   // A package's ES build first: the AWS SDK's (no "exports" map) tree-shakes to about two thirds.
   mainFields: ['module', 'main'],
   esbuildArgs: {
-    // CommonJS code that require()s a package gets that package's ES build as a namespace object;
-    // the Okta SDK calls require('node-fetch') as a function, so it gets node-fetch's CommonJS
-    // build (test/bundles keeps every other such require out). node-fetch's whatwg-url is dead
-    // weight on Node (290 kB): see the stand-in's comment.
-    '--alias': ['node-fetch=node-fetch/lib/index.js', 'whatwg-url=./lambdas/clients/okta/sdk/whatwg-url.cjs'],
+    '--alias': [
+      // CommonJS code that require()s a package gets that package's ES build as a namespace
+      // object; the Okta SDK calls require('node-fetch') as a function, so it gets node-fetch's
+      // CommonJS build (test/bundles keeps every other such require out).
+      'node-fetch=node-fetch/lib/index.js',
+      // Loaded at start-up by our dependencies, never called by us: see each stand-in's comment.
+      'whatwg-url=./lambdas/clients/stand-ins/whatwg-url.cjs',
+      'form-data=./lambdas/clients/stand-ins/form-data.cjs',
+    ],
   },
   forceDockerBundling: false,
 };

@@ -1,5 +1,5 @@
-// Intent: the bundles work, not just their sources. An Okta step (the SDK loaded module by module,
-// node-fetch and its URL stand-in) and a Kong step (axios, the AWS SDK's ES build), each bundled
+// Intent: the bundles work, not just their sources. Okta steps (the SDK loaded module by module,
+// node-fetch, the stand-ins) and a Kong step (axios, the AWS SDK's ES build), each bundled
 // as deployed and run in its own node process with a Lambda-like environment, do their work
 // against the sandboxes and the Secrets Manager emulator, reading their tokens by ARN.
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -94,8 +94,18 @@ it('a bundled Okta step creates its resource through the SDK', async () => {
   expect(okta.state.authServers().map((s) => s.name)).toEqual(['kong-portal-dev.team-a']);
 }, 120_000);
 
-it('a bundled Kong step reads the workspace and stores its snapshot', async () => {
-  const answer = await invokeBundled('ResolvePortal', state);
-  expect(answer.error).toBeUndefined();
-  expect(answer.result).toMatchObject({ workspaceId: expect.any(String), snapshotArn: expect.any(String) });
+it('a bundled Kong step reads the workspace, then a bundled app step makes the app and stores its secret', async () => {
+  const portal = await invokeBundled('ResolvePortal', state);
+  expect(portal.error).toBeUndefined();
+  expect(portal.result).toMatchObject({ workspaceId: expect.any(String), snapshotArn: expect.any(String) });
+  // The Okta ApplicationApi and axios load form-data: its stand-in must not be reached.
+  const app = await invokeBundled('CreateOktaApp', { ...state, resources: { portal: portal.result } });
+  expect(app).toEqual({
+    result: expect.objectContaining({
+      appId: expect.any(String),
+      clientSecretArn: expect.any(String),
+      created: true,
+    }),
+  });
+  expect(okta.state.apps().map((a) => a.label)).toEqual(['kong-portal-dev.team-a']);
 }, 120_000);

@@ -85,13 +85,26 @@ describe('function bundles', () => {
 
   it("give node-fetch, whatwg-url's only requirer, Node's URL instead of whatwg-url", () => {
     const all = graphs[0]?.all ?? {};
-    const shim = 'lambdas/clients/okta/sdk/whatwg-url.cjs';
+    const shim = 'lambdas/clients/stand-ins/whatwg-url.cjs';
     const requirers = Object.entries(all)
       .filter(([, input]) => input.imports.some((i) => i.path === shim))
       .map(([file]) => file);
     expect(requirers).toEqual(['node_modules/node-fetch/lib/index.js']);
     const loaded = graphs.filter((g) => has(g, 'node_modules/whatwg-url/') || has(g, 'node_modules/tr46/'));
     expect(loaded.map((g) => g.fn.name)).toEqual([]);
+  });
+
+  it('get the form-data stand-in only where axios and the Okta ApplicationApi load form-data', () => {
+    const all = graphs[0]?.all ?? {};
+    const requirers = Object.entries(all)
+      .filter(([, input]) => input.imports.some((i) => i.path === 'lambdas/clients/stand-ins/form-data.cjs'))
+      .map(([file]) => file)
+      .sort();
+    expect(requirers).toEqual([
+      'node_modules/@okta/okta-sdk-nodejs/src/generated/apis/ApplicationApi.js',
+      'node_modules/axios/lib/platform/node/classes/FormData.js',
+    ]);
+    expect(graphs.filter((g) => has(g, 'node_modules/form-data/')).map((g) => g.fn.name)).toEqual([]);
   });
 
   it('never require() a package that resolves to its ES build', () => {
