@@ -1,8 +1,29 @@
 /**
  * A Lambda function of this service (a workflow step or an API route), with the defaults every
- * one shares: Node.js 22 on ARM64, bundled locally by esbuild (class names kept: Step Functions
- * matches errors by name), X-Ray tracing, an explicit log group with a retention period, and a
- * role that reaches only the secrets its `access` names.
+ * one shares: Node.js 22 on ARM64, bundled locally by esbuild with lib/bundling.ts (class names
+ * kept: Step Functions matches errors by name), X-Ray tracing, an explicit log group with a
+ * retention period, and a role that reaches only the secrets its `access` names. Each step has its
+ * own entry (lambdas/steps/functions/), so its bundle holds that step and the clients it uses.
+ *
+ * Source maps, measured with bench/source-maps.ts (Node 20 here, 2 cores; a 1.9-2.1 MB Okta step
+ * bundle): --enable-source-maps adds ~30-80 ms to every init, plus ~110-160 ms at the first stack it
+ * formats; an inline map costs the same and triples the file; process.setSourceMapsEnabled(true)
+ * after init maps nothing (Node caches maps only for modules loaded while it was on). So no
+ * NODE_OPTIONS: the map ships beside the bundle, positions only (sourcesContent off: 3x smaller;
+ * the source is in the repository), and an error leaving a step (or the run-ended) function has its
+ * frames mapped at the handler boundary (lambdas/clients/stack-traces.ts) - paid once per container,
+ * on the first such error (~30-180 ms), never at init. API handlers answer every error themselves
+ * (logged by name, no stack), so for them the map only matters to an operator reading a crash.
+ *
+ * Memory: Lambda gives CPU in proportion to memory (1 vCPU at 1,769 MB), and init is CPU-bound
+ * (compiling and running the bundle's top level), so it is chosen from init CPU time measured by
+ * bench/cold-start.ts on one full core: Okta steps ~190-280 ms, every other function ~40-140 ms;
+ * resident memory after init is 47-100 MB and an invocation adds little (a few JSON pages). At
+ * 512 MB (~0.29 vCPU) an Okta step's init would take ~0.7-1 s if it got only its share; at 1,024 MB
+ * ~0.35-0.5 s. Okta steps get 1,024 MB, the rest keep 512 MB (~0.15-0.5 s); the extra cost is a
+ * fraction of a cent per provisioning. Not measured on Lambda itself (no AWS here): how much CPU the
+ * Init phase really gets is the assumption to check with a deployed function's Init Duration.
+ * ARM64 stays: about 20% cheaper per GB-second, and the bundles are plain JavaScript (no native code).
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -54,6 +75,15 @@ export function stepEntry(stepName: string): string {
   const file = stepName.replace(/(?<!^)(?=[A-Z])/g, '-').toLowerCase();
   return path.join(__dirname, '../lambdas/steps/functions', `${file}.ts`);
 }
+
+/** See the comment at the top: memory buys the CPU a cold start spends. */
+export const MEMORY_MB: Record<FunctionKind, number> = {
+  'okta-step': 1024,
+  step: 512,
+  api: 512,
+  webhook: 512,
+  events: 512,
+};
 
 export class ProvisionerFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -126,7 +156,7 @@ export class ProvisionerFunction extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: MEMORY_MB[this.kind],
       // A rate-limited call may wait up to 60 s for the vendor's window to reset.
       timeout: props.timeout ?? Duration.seconds(90),
       tracing: lambda.Tracing.ACTIVE,

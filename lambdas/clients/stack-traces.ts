@@ -1,9 +1,9 @@
 /**
  * Stack traces in the original sources, paid for only when an error leaves a function. Node's
- * --enable-source-maps reads and parses the whole map of the bundle at every cold start (and a
- * process.setSourceMapsEnabled(true) at error time does not map a bundle loaded before it); so the
- * functions ship the map beside the bundle and the handler boundary maps the escaping error's
- * frames itself, reading the map once per container, on the first error.
+ * --enable-source-maps costs every cold start (the map is read as the bundle loads) and again at
+ * the first stack it formats, and process.setSourceMapsEnabled(true) at error time does not map a
+ * bundle loaded before it; so the map ships beside the bundle and the handler boundary maps the
+ * escaping error's frames itself, reading the map once per container, on the first such error.
  */
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
