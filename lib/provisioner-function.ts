@@ -5,19 +5,22 @@
  * retention period, and a role that reaches only the secrets its `access` names. Each step has its
  * own entry (lambdas/steps/functions/), so its bundle holds that step and the clients it uses.
  *
- * Source maps, measured with bench/source-maps.ts (Node 20 here, 2 cores; a 1.9-2.1 MB Okta step
- * bundle): --enable-source-maps adds ~30-80 ms to every init, plus ~110-160 ms at the first stack it
- * formats; an inline map costs the same and triples the file; process.setSourceMapsEnabled(true)
- * after init maps nothing (Node caches maps only for modules loaded while it was on). So no
- * NODE_OPTIONS: the map ships beside the bundle, positions only (sourcesContent off: 3x smaller;
- * the source is in the repository), and an error leaving a step (or the run-ended) function has its
- * frames mapped at the handler boundary (lambdas/clients/stack-traces.ts) - paid once per container,
- * on the first such error (~30-180 ms), never at init. API handlers answer every error themselves
- * (logged by name, no stack), so for them the map only matters to an operator reading a crash.
+ * Source maps, measured with bench/source-maps.ts and bench/cold-start.ts (Node 20, 2 cores):
+ * --enable-source-maps adds a median ~20 ms of CPU to every init over the 31 functions (up to
+ * ~100 ms; ~100 ms on the old 6 MB bundle with its 22 MB map), and ~50-120 ms more at the first
+ * stack it formats, wherever that happens; an inline map costs the same and makes the file 2.5-3x
+ * larger; process.setSourceMapsEnabled(true) after init maps nothing (Node keeps maps only for
+ * modules loaded while it was on). So no NODE_OPTIONS: the map ships beside the bundle, positions
+ * only (sourcesContent off: 3.4x smaller; the source is in the repository), and an error leaving a
+ * step (or the run-ended) function has its frames mapped at the handler boundary
+ * (lambdas/clients/stack-traces.ts), to `lambdas/...ts:line:col` - paid once per container on the
+ * first such error (~15-120 ms, as the flag pays at its first stack), never at init. API handlers
+ * answer every error themselves (logged by name, no stack), so for them the map only matters to an
+ * operator reading a crash.
  *
  * Memory: Lambda gives CPU in proportion to memory (1 vCPU at 1,769 MB), and init is CPU-bound
  * (compiling and running the bundle's top level), so it is chosen from init CPU time measured by
- * bench/cold-start.ts on one full core: Okta steps ~190-280 ms, every other function ~40-140 ms;
+ * bench/cold-start.ts on one full core: Okta steps ~150-280 ms, every other function ~35-140 ms;
  * resident memory after init is 47-100 MB and an invocation adds little (a few JSON pages). At
  * 512 MB (~0.29 vCPU) an Okta step's init would take ~0.7-1 s if it got only its share; at 1,024 MB
  * ~0.35-0.5 s. Okta steps get 1,024 MB, the rest keep 512 MB (~0.15-0.5 s); the extra cost is a
