@@ -101,7 +101,12 @@ export class ProvisioningApi extends Construct {
     this.functionEnvironment = env;
     // API functions read no secret at all: they record requests and start executions.
     const fn = (name: string, file: string) =>
-      new ProvisionerFunction(this, name, { name, entry: path.join(API_DIR, file), environment: env });
+      new ProvisionerFunction(this, name, {
+        name,
+        kind: 'api',
+        entry: path.join(API_DIR, file),
+        environment: env,
+      });
 
     const start = fn('StartProvisioning', 'start-provisioning.ts');
     const teardown = fn('StartTeardown', 'start-teardown.ts');

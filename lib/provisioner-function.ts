@@ -1,19 +1,44 @@
 /**
  * A Lambda function of this service (a workflow step or an API route), with the defaults every
- * one shares: Node.js 22 on ARM64, bundled locally by esbuild (class names kept: Step Functions
- * matches errors by name), X-Ray tracing, an explicit log group with a retention period, and a
- * role that reaches only the secrets its `access` names.
+ * one shares: Node.js 22 on ARM64, bundled locally by esbuild with lib/bundling.ts (class names
+ * kept: Step Functions matches errors by name), X-Ray tracing, an explicit log group with a
+ * retention period, and a role that reaches only the secrets its `access` names. Each step has its
+ * own entry (lambdas/steps/functions/), so its bundle holds that step and the clients it uses.
+ *
+ * Source maps, measured with bench/source-maps.ts and bench/cold-start.ts (Node 20, 2 cores):
+ * --enable-source-maps adds a median ~20 ms of CPU to every init over the 31 functions (up to
+ * ~100 ms; ~100 ms on the old 6 MB bundle with its 22 MB map), and ~50-120 ms more at the first
+ * stack it formats, wherever that happens; an inline map costs the same and makes the file 2.5-3x
+ * larger; process.setSourceMapsEnabled(true) after init maps nothing (Node keeps maps only for
+ * modules loaded while it was on). So no NODE_OPTIONS: the map ships beside the bundle, positions
+ * only (sourcesContent off: 3.4x smaller; the source is in the repository), and an error leaving a
+ * step (or the run-ended) function has its frames mapped at the handler boundary
+ * (lambdas/clients/stack-traces.ts), to `lambdas/...ts:line:col` - paid once per container on the
+ * first such error (~15-120 ms, as the flag pays at its first stack), never at init. API handlers
+ * answer every error themselves (logged by name, no stack), so for them the map only matters to an
+ * operator reading a crash.
+ *
+ * Memory: Lambda gives CPU in proportion to memory (1 vCPU at 1,769 MB), and init is CPU-bound
+ * (compiling and running the bundle's top level), so it is chosen from init CPU time measured by
+ * bench/cold-start.ts on one full core: Okta steps ~150-280 ms, every other function ~35-140 ms;
+ * resident memory after init is 47-100 MB and an invocation adds little (a few JSON pages). At
+ * 512 MB (~0.29 vCPU) an Okta step's init would take ~0.7-1 s if it got only its share; at 1,024 MB
+ * ~0.35-0.5 s. Okta steps get 1,024 MB, the rest keep 512 MB (~0.15-0.5 s); the extra cost is a
+ * fraction of a cent per provisioning. Not measured on Lambda itself (no AWS here): how much CPU the
+ * Init phase really gets is the assumption to check with a deployed function's Init Duration.
+ * ARM64 stays: about 20% cheaper per GB-second, and the bundles are plain JavaScript (no native code).
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { SECRET_KINDS, type SecretKind } from '../lambdas/core/naming';
 import type { SecretAccess, SecretUse } from '../lambdas/steps/catalogue';
+import { FUNCTION_BUNDLING } from './bundling';
 
 /** Where the Okta org / Kong Admin API is and the secret holding its token. */
 export interface VendorEndpoint {
@@ -25,10 +50,14 @@ export interface VendorEndpoint {
   portalSessionCookieDomain?: string;
 }
 
+/** What a function is for; Okta steps are told apart because they carry (and load) the Okta SDK. */
+export type FunctionKind = 'okta-step' | 'step' | 'api' | 'events' | 'webhook';
+
 export interface ProvisionerFunctionProps {
   /** The handler this function runs (a step's state name) or the API route's name. */
   name: string;
-  /** Source file of the handler; the shared step entry by default. */
+  kind: Exclude<FunctionKind, 'okta-step'>;
+  /** Source file of the handler; for a step, its own entry in lambdas/steps/functions/ by default. */
   entry?: string;
   /** Extra environment (table names, state machine ARNs). */
   environment?: Record<string, string>;
@@ -44,16 +73,37 @@ export interface ProvisionerFunctionProps {
   timeout?: Duration;
 }
 
-export const STEP_ENTRY = path.join(__dirname, '../lambdas/steps/lambda.ts');
+/** A step function's entry: `CreateOktaApp` -> lambdas/steps/functions/create-okta-app.ts. */
+export function stepEntry(stepName: string): string {
+  const file = stepName.replace(/(?<!^)(?=[A-Z])/g, '-').toLowerCase();
+  return path.join(__dirname, '../lambdas/steps/functions', `${file}.ts`);
+}
+
+/** See the comment at the top: memory buys the CPU a cold start spends. */
+export const MEMORY_MB: Record<FunctionKind, number> = {
+  'okta-step': 1024,
+  step: 512,
+  api: 512,
+  webhook: 512,
+  events: 512,
+};
 
 export class ProvisionerFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
+  readonly name: string;
+  readonly kind: FunctionKind;
+  /** The source file bundled into this function. */
+  readonly entry: string;
+  readonly access: readonly SecretAccess[];
 
   constructor(scope: Construct, id: string, props: ProvisionerFunctionProps) {
     super(scope, id);
-    const access = props.access ?? [];
+    const access = (this.access = props.access ?? []);
+    this.name = props.name;
+    this.kind = props.kind === 'step' && access.includes('okta-token') ? 'okta-step' : props.kind;
+    this.entry = props.entry ?? stepEntry(props.name);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -74,7 +124,6 @@ export class ProvisionerFunction extends Construct {
     const environment: Record<string, string> = {
       ...(props.entry ? {} : { STEP_NAME: props.name }),
       POWERTOOLS_SERVICE_NAME: 'kong-portal-provisioner',
-      NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     };
     if (access.includes('okta-token')) {
@@ -106,11 +155,11 @@ export class ProvisionerFunction extends Construct {
     }
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: props.entry ?? STEP_ENTRY,
+      entry: this.entry,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: MEMORY_MB[this.kind],
       // A rate-limited call may wait up to 60 s for the vendor's window to reset.
       timeout: props.timeout ?? Duration.seconds(90),
       tracing: lambda.Tracing.ACTIVE,
@@ -118,16 +167,7 @@ export class ProvisionerFunction extends Construct {
       role,
       environment,
       description: `kong-portal-provisioner: ${props.name}`,
-      bundling: {
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // The runtime's SDK v3 would be a different version than the one tested: bundle ours.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: FUNCTION_BUNDLING,
     });
 
     Validations.of(this).acknowledge({

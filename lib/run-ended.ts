@@ -85,6 +85,7 @@ export class RunEndedHandler extends Construct {
 
     this.function = new ProvisionerFunction(this, 'Function', {
       name: 'RunEnded',
+      kind: 'events',
       entry: path.join(__dirname, '../lambdas/events/lambda.ts'),
       environment: {
         REQUESTS_TABLE: props.requests.table.tableName,

@@ -119,6 +119,7 @@ export class ProvisioningStack extends Stack {
         name,
         new ProvisionerFunction(this, name, {
           name,
+          kind: 'step',
           access,
           okta: { url: config.oktaOrgUrl, tokenSecret: oktaTokenSecret },
           kong: {

@@ -89,6 +89,7 @@ export class TicketWebhooks extends Construct {
 
     const fn = new ProvisionerFunction(this, `${label}Webhook`, {
       name: `${label}Webhook`,
+      kind: 'webhook',
       entry: path.join(API_DIR, file),
       environment: {
         ...props.apiEnvironment,

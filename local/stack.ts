@@ -25,6 +25,7 @@ import {
   type StepConfig,
 } from '../lambdas/core/config';
 import { buildStepContext } from '../lambdas/steps/context';
+import { ALL_CLIENTS } from '../lambdas/steps/wiring/all';
 import { startApiServer } from './api-server';
 import { ensureRequestsTable, startDynamoDb } from './dynamodb';
 import { startEventBridgeEmulator, type EventBridgeEmulator } from './emulators/event-bridge';
@@ -57,7 +58,7 @@ export interface LocalStackOptions {
   /** Where dynalite and the execution history live. */
   dataDir: string;
   /** A real Okta org instead of the sandbox. */
-  okta?: { orgUrl: string; token: string };
+  okta?: { orgUrl: string; token: string; httpsProxy?: string };
   /** A real Kong Admin API instead of the sandbox (and its kong.conf `rbac_auth_header`, if renamed). */
   kong?: { adminUrl: string; token: string; rbacHeader?: string; portalSessionCookieDomain?: string };
   /** Workspace lock lifetime (tests shorten it to see a stale lock expire). */
@@ -135,7 +136,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tokenArn = async (name: string, value: string) =>
       (await sm.send(new CreateSecretCommand({ Name: `local/${name}`, SecretString: value }))).ARN as string;
     const stepConfig: StepConfig = {
-      okta: { url: okta.orgUrl, tokenSecretArn: await tokenArn('okta-api-token', okta.token) },
+      okta: {
+        url: okta.orgUrl,
+        tokenSecretArn: await tokenArn('okta-api-token', okta.token),
+        ...(options.okta?.httpsProxy ? { httpsProxy: options.okta.httpsProxy } : {}),
+      },
       kong: {
         url: kong.adminUrl,
         tokenSecretArn: await tokenArn('kong-admin-token', kong.token),
@@ -147,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       requestsTable: TABLE,
       aws,
     };
-    const ctx = await buildStepContext(stepConfig);
+    const ctx = await buildStepContext(stepConfig, ALL_CLIENTS);
     const tickets = await startTicketSystems(sm, options.tickets ?? {});
     closers.push(() => tickets.close());
 

@@ -22,10 +22,12 @@ async function main(): Promise<void> {
   const env = process.env;
   // Node 20 is supported today; the SDK's notice about its future releases is noise here.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const proxy = env.https_proxy ?? env.HTTPS_PROXY;
   const okta = realService(
     env.OKTA_ORG_URL,
     env.OKTA_API_TOKEN,
-    (orgUrl, token) => ({ orgUrl, token }),
+    // The Okta SDK took its proxy from the environment; the provisioner's Okta client still does.
+    (orgUrl, token) => ({ orgUrl, token, ...(proxy ? { httpsProxy: proxy } : {}) }),
     'OKTA_ORG_URL and OKTA_API_TOKEN',
   );
   const kong = realService(

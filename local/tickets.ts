@@ -6,7 +6,7 @@
  * operator stored (docs/operations.md).
  */
 import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { JiraSigning } from '../lambdas/core/config';
+import type { JiraSigning } from '../lambdas/core/webhook-config';
 import { jiraMappingSchema, type JiraMapping } from '../lambdas/core/jira-webhook';
 import { serviceNowMappingSchema, type ServiceNowMapping } from '../lambdas/core/servicenow-webhook';
 import type { JiraCredentials, ServiceNowCredentials } from '../lambdas/core/ticket-credentials';

@@ -12,7 +12,7 @@ import {
   type JiraWebhookConfig,
   type ServiceNowWebhookConfig,
   type WebhookConfig,
-} from '../core/config';
+} from '../core/webhook-config';
 import type { JiraWebhookDeps, ServiceNowWebhookDeps, WebhookDeps } from '../tickets/webhooks';
 import { buildApiDeps } from './deps';
 

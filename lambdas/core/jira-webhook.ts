@@ -11,7 +11,7 @@
  * `jira:issue_updated` whose changelog moves `status` into the configured approved status. Any
  * other delivery, or a ticket of another project or issue type, is not for us.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_ID, labelsFor, listOf, optionsOf, textOf, type TicketDecision } from './ticket-request';
 
 const fieldId = z

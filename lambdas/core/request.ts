@@ -3,7 +3,7 @@
  * Limits mirror the vendors' own (Kong workspace names, Okta token lifetimes) so a request that
  * passes here is not rejected half-way through by Okta or Kong.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldIssue } from './errors';
 import { resourceName } from './naming';
 

@@ -12,7 +12,7 @@
  *
  * The event patterns are defined here once: the CDK rules and local mode's event router both use them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TICKET_CHANNELS } from './ticket-request';
 
 export const STEP_FUNCTIONS_SOURCE = 'aws.states';

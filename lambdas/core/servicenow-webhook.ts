@@ -12,7 +12,7 @@
  * Values are strings because the rule reads them with getValue()/`+ ''` (GlideElement values).
  * Only the configured catalog items, moved into one of the configured states, are requests.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_ID, labelsFor, listOf, optionsOf, textOf, type TicketDecision } from './ticket-request';
 
 const variable = z

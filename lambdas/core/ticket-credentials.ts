@@ -8,7 +8,7 @@
  *   endpoint with the password grant (client id + secret + user), whose bearer token is then used
  *   ("REST OAuth example" in the ServiceNow REST API docs).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError } from './errors';
 
 const text = z.string().min(1);

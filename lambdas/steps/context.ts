@@ -1,14 +1,13 @@
 /**
- * What a step needs to do its work: the clients, built from the parsed configuration. API tokens
- * are read from Secrets Manager by ARN (never passed as values in env).
+ * What a step needs to do its work: the clients, built from the parsed configuration by the
+ * builders its function is given (wiring/). API tokens are read from Secrets Manager by ARN (never
+ * passed as values in env).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { KongClient } from '../clients/kong';
-import { OktaClient } from '../clients/okta';
-import { RequestStore } from '../clients/requests';
-import { SecretStore } from '../clients/secrets';
-import type { StepConfig } from '../core/config';
+import type { KongClient } from '../clients/kong';
+import type { OktaClient } from '../clients/okta';
+import type { RequestStore } from '../clients/requests';
+import type { SecretStore } from '../clients/secrets';
+import type { KongAccess, OktaAccess, StepConfig } from '../core/config';
 import type { PortalUrlOptions } from '../core/portal-urls';
 import { PermanentError, RateLimitedError } from '../core/errors';
 
@@ -37,35 +36,45 @@ export interface StepContext {
 /** The first attempt of this state in this execution (not a retry). */
 export const isFirstAttempt = (ctx: Pick<StepContext, 'attempt'>): boolean => (ctx.attempt ?? 0) === 0;
 
-export async function buildStepContext(config: StepConfig): Promise<StepContext> {
-  const aws = config.aws ?? {};
-  const client = { region: aws.region, credentials: aws.credentials };
-  // Step Functions is the one retry owner: the SDK makes a single attempt.
-  const secrets = new SecretStore(
-    new SecretsManagerClient({ ...client, endpoint: aws.endpoints?.secretsManager, maxAttempts: 1 }),
+/**
+ * How each client is built. Every builder is a module of its own (wiring/), and a function is given
+ * only the ones its step uses, so its bundle carries no other client (nor, without Okta, the SDK).
+ */
+export interface ClientBuilders {
+  secrets(config: StepConfig): SecretStore;
+  okta(access: OktaAccess, secrets: SecretStore): Promise<OktaClient>;
+  kong(access: KongAccess, secrets: SecretStore): Promise<KongClient>;
+  requests(tableName: string, config: StepConfig): RequestStore;
+}
+
+/** The builders one function is given; the Okta and Kong tokens are secrets, so those need Secrets Manager. */
+export type ClientWiring = Partial<Pick<ClientBuilders, 'requests'>> &
+  (
+    | { secrets?: undefined; okta?: undefined; kong?: undefined }
+    | (Pick<ClientBuilders, 'secrets'> & Partial<Pick<ClientBuilders, 'okta' | 'kong'>>)
   );
+
+export async function buildStepContext(config: StepConfig, wiring: ClientWiring): Promise<StepContext> {
+  const secrets = wiring.secrets
+    ? wiring.secrets(config)
+    : unavailable<SecretStore>('Secrets Manager', 'not part of this function');
   // Each function only gets the settings of the services it talks to (least privilege).
-  const okta = config.okta
-    ? new OktaClient({ orgUrl: config.okta.url, token: await secrets.get(config.okta.tokenSecretArn) })
-    : unavailable<OktaClient>('Okta', 'OKTA_ORG_URL');
-  const kong = config.kong
-    ? new KongClient({
-        adminUrl: config.kong.url,
-        token: await secrets.get(config.kong.tokenSecretArn),
-        ...(config.kong.rbacHeader ? { rbacHeader: config.kong.rbacHeader } : {}),
-      })
-    : unavailable<KongClient>('Kong', 'KONG_ADMIN_URL');
+  const okta = !config.okta
+    ? unavailable<OktaClient>('Okta', 'OKTA_ORG_URL not set')
+    : wiring.okta
+      ? await wiring.okta(config.okta, secrets)
+      : unavailable<OktaClient>('Okta', 'not part of this function');
+  const kong = !config.kong
+    ? unavailable<KongClient>('Kong', 'KONG_ADMIN_URL not set')
+    : wiring.kong
+      ? await wiring.kong(config.kong, secrets)
+      : unavailable<KongClient>('Kong', 'not part of this function');
   return {
     okta,
     kong,
     secrets,
-    ...(config.requestsTable
-      ? {
-          requests: new RequestStore({
-            tableName: config.requestsTable,
-            client: new DynamoDBClient({ ...client, endpoint: aws.endpoints?.dynamodb }),
-          }),
-        }
+    ...(config.requestsTable && wiring.requests
+      ? { requests: wiring.requests(config.requestsTable, config) }
       : {}),
     ...(config.servedEnvironment ? { servedEnvironment: config.servedEnvironment } : {}),
     ...(config.kong?.portalSessionCookieDomain
@@ -76,12 +85,10 @@ export async function buildStepContext(config: StepConfig): Promise<StepContext>
 }
 
 /** A client this function was not configured for: any use is a configuration error. */
-function unavailable<T extends object>(vendor: string, variable: string): T {
+function unavailable<T extends object>(vendor: string, why: string): T {
   return new Proxy({} as T, {
     get() {
-      throw new PermanentError(
-        `Configuration error: this function has no ${vendor} access (${variable} not set)`,
-      );
+      throw new PermanentError(`Configuration error: this function has no ${vendor} access (${why})`);
     },
   });
 }

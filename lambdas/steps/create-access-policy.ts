@@ -1,8 +1,7 @@
 /** CreateAccessPolicy: the server's access policy for the portal's app. Undone with its server (DeleteAuthServer). */
 import { isFirstAttempt, type StepContext } from './context';
-import { describeServer } from './create-auth-server';
 import { whileFresh } from './fresh';
-import { nameOf, ownerOf, requireResource } from './scope';
+import { describeServer, nameOf, ownerOf, requireResource } from './scope';
 import type { SimpleResource, WorkflowState } from './state';
 
 export function createAccessPolicy(

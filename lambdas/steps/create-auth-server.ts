@@ -5,11 +5,8 @@
  */
 import type { UndoReport } from '../core/undo-report';
 import { isFirstAttempt, type StepContext } from './context';
-import { nameOf, ownerOf, requireResource, type RunScope } from './scope';
+import { describeServer, nameOf, ownerOf, requireResource } from './scope';
 import type { AuthServerResource, WorkflowState } from './state';
-
-export const describeServer = (state: RunScope) =>
-  `Kong Dev Portal sign-in for workspace '${state.request.workspace}' (${state.request.environment})`;
 
 export async function createAuthServer(
   state: WorkflowState,

@@ -14,6 +14,10 @@ export const scopeOf = (state: RunScope): Scope => ({
 
 export const nameOf = (state: RunScope): string => resourceName(scopeOf(state));
 
+/** The description of the authorization server and of its access policy. */
+export const describeServer = (state: RunScope) =>
+  `Kong Dev Portal sign-in for workspace '${state.request.workspace}' (${state.request.environment})`;
+
 /** This run, as the owner it records on what it makes. */
 export const ownerOf = (state: RunScope): Owner => ({ scope: scopeOf(state), requestId: state.requestId });
 

@@ -1,8 +1,8 @@
 /** ValidateTeardown: the execution input becomes the teardown state, or the run stops with a ValidationError. */
 import { assertServedEnvironment, parseTeardownRequest } from '../core/request';
 import type { StepContext } from './context';
+import { validRequestId } from './request-id';
 import type { TeardownState } from './teardown-state';
-import { validRequestId } from './validate-plan';
 
 export async function validateTeardown(
   input: { requestId?: unknown; request?: unknown },

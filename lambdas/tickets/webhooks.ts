@@ -5,7 +5,7 @@
  */
 import type { CachedSecret } from '../clients/cached-secret';
 import { logger } from '../clients/logger';
-import type { JiraSigning } from '../core/config';
+import type { JiraSigning } from '../core/webhook-config';
 import { jiraDecision, type JiraMapping } from '../core/jira-webhook';
 import { serviceNowDecision, type ServiceNowMapping } from '../core/servicenow-webhook';
 import type { TicketChannel, TicketDecision } from '../core/ticket-request';

@@ -520,6 +520,23 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('start without source-map support, and Okta steps get the memory (CPU) their larger init needs', () => {
+    // Intent: no function pays for source maps at every cold start (they are read on an error,
+    // see lib/provisioner-function.ts), and memory follows the measured init CPU time.
+    const oktaSteps = new Set(
+      catalogueSteps.filter((s) => s.access.includes('okta-token')).map((s) => s.name),
+    );
+    for (const fn of lambdaFunctions(resources)) {
+      const okta = oktaSteps.has(fn.handler);
+      expect({ fn: fn.logicalId, nodeOptions: fn.env.NODE_OPTIONS, memory: fn.props.MemorySize }).toEqual({
+        fn: fn.logicalId,
+        nodeOptions: undefined,
+        memory: okta ? 1024 : 512,
+      });
+    }
+    expect(oktaSteps.size).toBeGreaterThan(0);
+  });
+
   it('keep logs for a bounded time', () => {
     // Intent: no log group grows (and costs) forever.
     const logGroups = resourcesOf(resources, 'AWS::Logs::LogGroup');

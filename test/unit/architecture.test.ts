@@ -109,6 +109,36 @@ describe('the runtime (lambdas/)', () => {
   });
 });
 
+describe('the step functions (lambdas/steps/)', () => {
+  // Intent: each function bundles one step. The handler table (for local mode and the tests) is
+  // imported by nothing that is deployed, and no step module reaches into another one.
+  const handlerTable = path.join('lambdas', 'steps', 'handlers.ts');
+  /** The modules handlers.ts takes a state's code from (`on(fn)` with fn imported from './x'). */
+  const stepModules = (() => {
+    const source = read(handlerTable);
+    const handlerFns = new Set([...source.matchAll(/\bon(?:<[^>]*>)?\((\w+)\)/g)].map((m) => m[1]));
+    return new Set(
+      [...source.matchAll(/import \{([^}]*)\} from '\.\/([^']+)'/g)]
+        .filter(([, names = '']) => names.split(',').some((n) => handlerFns.has(n.trim())))
+        .map(([, , module]) => path.join('lambdas', 'steps', `${module}.ts`)),
+    );
+  })();
+
+  it('import the handler table nowhere in the runtime', () => {
+    expect(runtime.filter((file) => importsOf(file).includes(handlerTable))).toEqual([]);
+  });
+
+  it('keep each step module free of the others', () => {
+    expect(stepModules.size).toBeGreaterThanOrEqual(15);
+    const crossing = [...stepModules].flatMap((m) =>
+      importsOf(m)
+        .filter((target) => stepModules.has(target))
+        .map((target) => `${m} -> ${target}`),
+    );
+    expect(crossing).toEqual([]);
+  });
+});
+
 describe('the CDK constructs (lib/)', () => {
   it('read only the runtime’s pure metadata: the catalogue, core, and the table schema', () => {
     const allowed = (target: string) =>

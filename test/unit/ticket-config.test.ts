@@ -1,11 +1,8 @@
 // Intent: a webhook or run-ended function with a broken configuration refuses to start with a
 // message naming the variable and what is wrong - never its value - and a working one reads
 // exactly what the stack sets.
-import {
-  parseJiraWebhookConfig,
-  parseRunEndedConfig,
-  parseServiceNowWebhookConfig,
-} from '../../lambdas/core/config';
+import { parseRunEndedConfig } from '../../lambdas/core/config';
+import { parseJiraWebhookConfig, parseServiceNowWebhookConfig } from '../../lambdas/core/webhook-config';
 
 const API = {
   REQUESTS_TABLE: 'requests',

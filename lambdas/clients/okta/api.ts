@@ -1,19 +1,14 @@
 /**
- * The official Okta SDK with our defaults, and the three ways a step calls it: `call` (any
- * failure is an error), `find` (404 means "not there"), `gone` (undo: 404 means "already
- * removed"). Retries are not done here: the SDK's 429 retry is off and Step Functions is the single
- * retry owner (errors carry the class and the reset time).
+ * The official Okta SDK with our defaults (sdk/transport.ts: only the parts of it we call), and
+ * the three ways a step calls it: `call` (any failure is an error), `find` (404 means "not
+ * there"), `gone` (undo: 404 means "already removed"). Retries are not done here: the SDK's 429
+ * retry is off and Step Functions is the single retry owner (errors carry the class and the reset time).
  */
-import * as okta from '@okta/okta-sdk-nodejs';
 import { logger } from '../logger';
 import { mapOktaError, statusOf } from './errors';
+import { OktaTransport, type TransportConfig } from './sdk/transport';
 
-export interface OktaConfig {
-  orgUrl: string;
-  token: string;
-  /** Per-request timeout; a timed-out call becomes a TransientError. */
-  timeoutMs?: number;
-}
+export type OktaConfig = TransportConfig;
 
 /** Every Okta list endpoint pages through one async collection; this is the one way we read it. */
 export async function all<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
@@ -22,35 +17,14 @@ export async function all<T>(collection: AsyncIterable<T | null>): Promise<T[]> 
   return items;
 }
 
-/** Management API answers are pages of resources: a few hundred KB at most. */
-const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-
-/**
- * The SDK's executor, but a redirect is handed back (and becomes an error) instead of followed:
- * the SSWS token goes to the configured org only. Answers are bounded in size.
- */
-class NoRedirectExecutor extends okta.DefaultRequestExecutor {
-  override fetch(request: Parameters<okta.DefaultRequestExecutor['fetch']>[0]) {
-    return super.fetch({ ...request, redirect: 'manual', size: MAX_ANSWER_BYTES });
-  }
-}
-
 export class OktaApi {
-  readonly sdk: okta.Client;
+  /** What the API classes of each resource family are built on. */
+  readonly transport: OktaTransport;
   readonly orgUrl: string;
 
   constructor(config: OktaConfig) {
     this.orgUrl = config.orgUrl.replace(/\/+$/, '');
-    this.sdk = new okta.Client({
-      orgUrl: this.orgUrl,
-      token: config.token,
-      // The default cache serves stale GETs right after our own writes.
-      cacheMiddleware: null,
-      requestExecutor: new NoRedirectExecutor({
-        maxRetries: 0,
-        requestTimeout: config.timeoutMs ?? 10_000,
-      }),
-    });
+    this.transport = new OktaTransport({ ...config, orgUrl: this.orgUrl });
   }
 
   /** Runs one SDK call; every failure leaves as a taxonomy error without secrets or vendor payloads. */

@@ -15,6 +15,8 @@ import {
   type Located,
   type OwnedRemoval,
 } from './owned';
+import { ApplicationApi } from './sdk/application-api';
+import { ApplicationSSOPublicKeysApi } from './sdk/application-sso-public-keys-api';
 
 export interface AppSpec {
   label: string;
@@ -44,10 +46,12 @@ const clientIdOf = (app: okta.OpenIdConnectApplication) =>
   app.credentials?.oauthClient?.client_id ?? (app.id as string);
 
 export class OktaApps {
-  constructor(private readonly api: OktaApi) {}
+  private readonly sdk: ApplicationApi;
+  private readonly keys: ApplicationSSOPublicKeysApi;
 
-  private get sdk() {
-    return this.api.sdk.applicationApi;
+  constructor(private readonly api: OktaApi) {
+    this.sdk = new ApplicationApi(api.transport);
+    this.keys = new ApplicationSSOPublicKeysApi(api.transport);
   }
 
   /** `q` is a prefix match on name or label: keep exact labels only. */
@@ -111,7 +115,7 @@ export class OktaApps {
    */
   async readClientSecret(appId: string): Promise<string> {
     const secrets = await this.api.list('listOAuth2ClientSecrets', () =>
-      this.api.sdk.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId }),
+      this.keys.listOAuth2ClientSecrets({ appId }),
     );
     const created = (s: { created?: Date | string }) => new Date(s.created ?? 0).getTime();
     const active = secrets

@@ -4,6 +4,7 @@ import { describeWithMarker, markerFromDescription, type Owner } from '../../cor
 import type { UndoReport } from '../../core/undo-report';
 import { logger } from '../logger';
 import type { OktaApi } from './api';
+import { AuthorizationServerApi } from './sdk/authorization-server-api';
 import type { ResourceRef } from './apps';
 import { drift, foreignResource } from './errors';
 import {
@@ -30,10 +31,10 @@ export interface EnsuredAuthServer {
 }
 
 export class OktaAuthServers {
-  constructor(private readonly api: OktaApi) {}
+  private readonly sdk: AuthorizationServerApi;
 
-  private get sdk() {
-    return this.api.sdk.authorizationServerApi;
+  constructor(private readonly api: OktaApi) {
+    this.sdk = new AuthorizationServerApi(api.transport);
   }
 
   /** `q` matches names and audiences by prefix: keep exact names only. */

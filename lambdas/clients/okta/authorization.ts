@@ -5,6 +5,7 @@
 import type * as okta from '@okta/okta-sdk-nodejs';
 import { describeWithMarker, markerFromDescription, ownershipOf, type Owner } from '../../core/naming';
 import type { OktaApi } from './api';
+import { AuthorizationServerApi } from './sdk/authorization-server-api';
 import { drift } from './errors';
 import type { EnsureOptions } from './owned';
 
@@ -39,10 +40,10 @@ export interface ServerContents {
 }
 
 export class OktaAuthorization {
-  constructor(private readonly api: OktaApi) {}
+  private readonly sdk: AuthorizationServerApi;
 
-  private get sdk() {
-    return this.api.sdk.authorizationServerApi;
+  constructor(private readonly api: OktaApi) {
+    this.sdk = new AuthorizationServerApi(api.transport);
   }
 
   /** The ID-token claims (the only kind we make). */

@@ -1,6 +1,8 @@
 /** Groups and the user profile: what Okta must already have before anything is created. */
 import { ValidationError, type FieldIssue } from '../../core/errors';
 import type { OktaApi } from './api';
+import { GroupApi } from './sdk/group-api';
+import { SchemaApi } from './sdk/schema-api';
 
 export interface ResolvedGroup {
   ref: string;
@@ -11,7 +13,13 @@ export interface ResolvedGroup {
 const GROUP_ID = /^00g[A-Za-z0-9]{17}$/;
 
 export class OktaDirectory {
-  constructor(private readonly api: OktaApi) {}
+  private readonly groupApi: GroupApi;
+  private readonly schemaApi: SchemaApi;
+
+  constructor(private readonly api: OktaApi) {
+    this.groupApi = new GroupApi(api.transport);
+    this.schemaApi = new SchemaApi(api.transport);
+  }
 
   /**
    * Resolves group names or ids, all at once; an unknown or ambiguous group is a ValidationError
@@ -30,7 +38,7 @@ export class OktaDirectory {
     ref: string,
     field: string,
   ): Promise<{ group: ResolvedGroup } | { issue: FieldIssue }> {
-    const { groupApi } = this.api.sdk;
+    const { groupApi } = this;
     if (GROUP_ID.test(ref)) {
       const group = await this.api.find('getGroup', () => groupApi.getGroup({ groupId: ref }));
       return group?.id
@@ -57,7 +65,7 @@ export class OktaDirectory {
   /** The attribute that holds the developer's e-mail must exist in the default user profile. */
   async assertUserAttribute(attribute: string): Promise<void> {
     const schema = await this.api.call('getUserSchema', () =>
-      this.api.sdk.schemaApi.getUserSchema({ schemaId: 'default' }),
+      this.schemaApi.getUserSchema({ schemaId: 'default' }),
     );
     const known = [
       ...Object.keys(schema.definitions?.base?.properties ?? {}),

@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TransientError } from '../../core/errors';
 import { TICKET_CHANNELS, type TicketChannel } from '../../core/ticket-request';
 import { errorName, mapAwsError } from '../aws-errors';

@@ -25,7 +25,7 @@
  * Records are secret-free by contract: `outputs` holds identifiers and ARNs, never values.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { REQUEST_STATUSES } from '../../core/status';
 
 export const REQUESTS_TABLE_SCHEMA = {
