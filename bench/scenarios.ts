@@ -76,6 +76,12 @@ export async function provisionOnce(
   return { id, ms: performance.now() - started };
 }
 
+async function teardownOnce(stack: LocalStack, workspace: string): Promise<void> {
+  const id = await post(stack, `/workspaces/${workspace}/portal?environment=${ENVIRONMENT}`, 'DELETE');
+  const status = await untilFinal(stack, id);
+  if (status !== 'SUCCEEDED') throw new Error(`teardown of ${workspace} ended ${status}`);
+}
+
 export interface TimedRun {
   status: string;
   /** Execution start -> stop, from its history. */
@@ -154,6 +160,7 @@ export async function single(latencyMs: number): Promise<SingleResult> {
     // A first run warms the process (module loading, ASL validation), as a deployed system is warm.
     stack.kongSandbox!.control.addWorkspace('warm-up');
     await provisionOnce(stack, 'warm-up');
+    await teardownOnce(stack, 'warm-up');
     stack.kongSandbox!.control.addWorkspace('single');
     const provisioning = await timed(stack, 'provision', 'single', PROVISIONING_ROUNDS, latencyMs);
     const secretsKept = await secretsOf(stack, 'single');
@@ -187,6 +194,8 @@ export interface BurstResult {
   runs: number;
   succeeded: number;
   failed: number;
+  /** Why the runs that did not succeed ended as they did (the execution's error and cause). */
+  failures: Array<{ status: string; error: string; cause: string }>;
   duplicates: number;
   wallMs: number;
   /** The busiest bucket's calls x runs / its limit, in (scaled) minutes. */
@@ -239,9 +248,10 @@ export async function burst(
     const startMs = Math.min(...executions.map((e) => e.startDate?.getTime() ?? Infinity));
     const stopMs = Math.max(...executions.map((e) => e.stopDate?.getTime() ?? 0));
     const labels = new Map<string, number>();
+    // An app and its authorization server share one name: count each kind on its own.
     for (const name of [
-      ...okta.state.apps().map((a) => a.label),
-      ...okta.state.authServers().map((s) => s.name),
+      ...okta.state.apps().map((a) => `app ${a.label}`),
+      ...okta.state.authServers().map((s) => `authorization server ${s.name}`),
     ])
       labels.set(name, (labels.get(name) ?? 0) + 1);
     let bound = 0;
@@ -258,6 +268,13 @@ export async function burst(
       runs,
       succeeded: executions.filter((e) => e.status === 'SUCCEEDED').length,
       failed: executions.filter((e) => e.status !== 'SUCCEEDED').length,
+      failures: executions
+        .filter((e) => e.status !== 'SUCCEEDED')
+        .map((e) => ({
+          status: e.status ?? 'unknown',
+          error: e.error ?? '',
+          cause: (e.cause ?? '').slice(0, 400),
+        })),
       duplicates: [...labels.values()].reduce((n, count) => n + count - 1, 0),
       wallMs,
       boundMs: Math.round(bound),

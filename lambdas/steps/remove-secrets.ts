@@ -11,13 +11,19 @@ export async function removeSecrets(
   state: TeardownState,
   { secrets }: Pick<StepContext, 'secrets'>,
 ): Promise<UndoReport> {
+  const names = [clientSecretName(state), baselineSnapshotName(state), rollbackSnapshotName(state)];
+  // Independent secrets: looked up and deleted at once.
+  const outcomes = await Promise.all(
+    names.map(async (name) => {
+      const arn = await secrets.arnOf(name);
+      return arn ? { arn, ...(await secrets.deleteOwned(arn, anyRunOf(state))) } : undefined;
+    }),
+  );
   const result: UndoReport = { removed: [], leftAlone: [] };
-  for (const name of [clientSecretName(state), baselineSnapshotName(state), rollbackSnapshotName(state)]) {
-    const arn = await secrets.arnOf(name);
-    if (!arn) continue;
-    const deleted = await secrets.deleteOwned(arn, anyRunOf(state));
-    if (deleted.deleted) result.removed.push(arn);
-    if (deleted.leftAlone) result.leftAlone.push({ id: arn, reason: deleted.leftAlone });
+  for (const outcome of outcomes) {
+    if (!outcome) continue;
+    if (outcome.deleted) result.removed.push(outcome.arn);
+    if (outcome.leftAlone) result.leftAlone.push({ id: outcome.arn, reason: outcome.leftAlone });
   }
   return result;
 }
