@@ -1,5 +1,5 @@
 /**
- * What an axios call to Kong or to Okta's public OIDC endpoints can end in, mapped once onto our
+ * What an axios call to Kong, Konnect or Okta's public OIDC endpoints can end in, mapped once onto our
  * taxonomy (next to http-errors.ts, which the Okta SDK's errors go through as well). Redirects and
  * oversized answers are refused, never followed or read.
  */
@@ -7,11 +7,16 @@ import { isAxiosError } from 'axios';
 import { PermanentError, type FieldIssue, type ProvisionerError } from '../core/errors';
 import { isNetworkCode, toProvisionerError } from './http-errors';
 
+export type AxiosVendor = 'Kong' | 'Konnect' | 'Okta';
+
 interface ErrorBody {
   message?: unknown;
   errorSummary?: unknown;
   error_description?: unknown;
+  /** RFC 9457 problem details (Konnect): `detail`, and for 400 `invalid_parameters`. */
+  detail?: unknown;
   fields?: unknown;
+  invalid_parameters?: unknown;
 }
 
 /** Kong's `fields` is nested ({config: {portal: "expected a boolean"}}): flatten to dotted paths. */
@@ -23,6 +28,16 @@ function issuesFromFields(fields: unknown, prefix = ''): FieldIssue[] {
   return Object.entries(fields).flatMap(([key, value]) =>
     issuesFromFields(value, prefix ? `${prefix}.${key}` : key),
   );
+}
+
+/** Konnect's `invalid_parameters`: [{field, reason, rule?, source?}]. */
+function issuesFromInvalidParameters(parameters: unknown): FieldIssue[] {
+  if (!Array.isArray(parameters)) return [];
+  return parameters.flatMap((p: unknown) => {
+    if (typeof p !== 'object' || p === null) return [];
+    const { field, reason } = p as { field?: unknown; reason?: unknown };
+    return typeof reason === 'string' ? [{ field: typeof field === 'string' ? field : '', reason }] : [];
+  });
 }
 
 /**
@@ -46,10 +61,11 @@ function redirected(vendor: string, operation: string, status: number, location:
 /**
  * Okta announces the end of a rate-limit window in X-Rate-Limit-Reset as UTC epoch seconds (Okta,
  * "Rate limits": X-Rate-Limit-Limit, -Remaining, -Reset); Kong's rate-limiting plugin answers
- * RateLimit-Reset / Retry-After in seconds from now.
+ * RateLimit-Reset / Retry-After in seconds from now. Konnect documents no rate-limit headers; the
+ * standard Retry-After (seconds) is read the same way if it sends one.
  */
 function rateLimitResetOf(
-  vendor: 'Kong' | 'Okta',
+  vendor: AxiosVendor,
   headers: Record<string, unknown> | undefined,
 ): number | undefined {
   const header = (name: string) => Number(headers?.[name]);
@@ -63,14 +79,14 @@ function rateLimitResetOf(
 
 /** An answer that is not a success (any 4xx/5xx), whoever read it. */
 export function mapHttpAnswer(
-  vendor: 'Kong' | 'Okta',
+  vendor: AxiosVendor,
   operation: string,
   answer: { status: number; headers?: unknown; data?: unknown },
   hints: { unauthorized: string; forbidden: string },
   secrets: ReadonlyArray<string | undefined> = [],
 ): ProvisionerError {
   const body: ErrorBody = typeof answer.data === 'object' && answer.data !== null ? answer.data : {};
-  const summary = [body.message, body.errorSummary, body.error_description].find(
+  const summary = [body.message, body.errorSummary, body.error_description, body.detail].find(
     (t) => typeof t === 'string',
   );
   const headers = typeof answer.headers === 'object' && answer.headers !== null ? { ...answer.headers } : {};
@@ -80,7 +96,7 @@ export function mapHttpAnswer(
       operation,
       status: answer.status,
       summary: typeof summary === 'string' ? summary : `HTTP ${answer.status}`,
-      issues: issuesFromFields(body.fields),
+      issues: [...issuesFromFields(body.fields), ...issuesFromInvalidParameters(body.invalid_parameters)],
       rateLimitReset: rateLimitResetOf(vendor, headers),
     },
     hints,
@@ -89,7 +105,7 @@ export function mapHttpAnswer(
 }
 
 export function mapAxiosError(
-  vendor: 'Kong' | 'Okta',
+  vendor: AxiosVendor,
   operation: string,
   err: unknown,
   hints: { unauthorized: string; forbidden: string },

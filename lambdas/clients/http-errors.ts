@@ -14,7 +14,7 @@ import {
 } from '../core/errors';
 
 export interface HttpFailure {
-  vendor: 'Okta' | 'Kong' | 'Jira' | 'ServiceNow';
+  vendor: 'Okta' | 'Kong' | 'Konnect' | 'Jira' | 'ServiceNow';
   operation: string;
   status?: number;
   /** Vendor error code (Okta `errorCode`) if any. */

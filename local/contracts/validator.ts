@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type KeywordCxt, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
@@ -17,24 +17,77 @@ export type ContractResult = { ok: true } | { ok: false; errors: ContractError[]
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const DOC_ID = 'contract';
+/**
+ * Which side of a call a body is on. OpenAPI 3.0: a `readOnly` property "SHOULD NOT be sent as part of
+ * the request" and its `required` "will take effect on the response only"; a `writeOnly` property "MAY
+ * be sent as part of a request but SHOULD NOT be sent as part of the response" and its `required`
+ * "will take effect on the request only". The components are converted once per direction.
+ */
+export type Direction = 'request' | 'response';
+
+const DOC_IDS: Record<Direction, string> = { request: 'contract-request', response: 'contract-response' };
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const OK: ContractResult = { ok: true };
 const fail = (message: string, at = ''): ContractResult => ({ ok: false, errors: [{ path: at, message }] });
+/** Replaces the schema of a writeOnly property in a response: any value there is a violation. */
+const WRITE_ONLY_IN_RESPONSE = 'x-write-only-in-response';
 
-/** Rewrites a local `#/components/...` pointer so it resolves inside the document registered as DOC_ID. */
-const rewriteRef = (ref: string): string => (ref.startsWith('#/') ? DOC_ID + ref : ref);
+interface Conversion {
+  direction: Direction;
+  /** The document's raw component schemas, to see through a property's `$ref` (e.g. to a readOnly UUID). */
+  schemas: Obj;
+}
+
+/** Rewrites a local `#/components/...` pointer so it resolves inside the copy for this direction. */
+const rewriteRef = (ref: string, direction: Direction): string =>
+  ref.startsWith('#/') ? DOC_IDS[direction] + ref : ref;
+
+/** The `readOnly` / `writeOnly` flag of a property schema, looking through `$ref`s and a one-item allOf. */
+function flagOf(schema: unknown, flag: 'readOnly' | 'writeOnly', schemas: Obj, hops = 0): boolean {
+  if (!isObj(schema) || hops > 10) return false;
+  if (schema[flag] === true) return true;
+  if (typeof schema.$ref === 'string') {
+    const m = /^#\/components\/schemas\/([^/]+)$/.exec(schema.$ref);
+    return m?.[1] !== undefined && flagOf(schemas[m[1]], flag, schemas, hops + 1);
+  }
+  const all = schema.allOf;
+  return Array.isArray(all) && all.length === 1 && flagOf(all[0], flag, schemas, hops + 1);
+}
+
+/**
+ * readOnly properties are not required of a request; writeOnly ones are not required of a response,
+ * and a response must not carry one at all (a writeOnly field is typically a secret: a sandbox that
+ * echoes it back must fail its own contract check). readOnly fields in a request stay accepted:
+ * vendors ignore them (Okta takes a PUT of an app as read, ids and timestamps included).
+ */
+function applyDirection(raw: Obj, out: Obj, conversion: Conversion): void {
+  const rawProperties = raw.properties;
+  const properties = out.properties;
+  if (!isObj(rawProperties) || !isObj(properties)) return;
+  const flag = conversion.direction === 'request' ? 'readOnly' : 'writeOnly';
+  const flagged = Object.keys(rawProperties).filter((name) =>
+    flagOf(rawProperties[name], flag, conversion.schemas),
+  );
+  if (flagged.length === 0) return;
+  if (Array.isArray(out.required)) {
+    const required = out.required.filter((name) => !flagged.includes(String(name)));
+    if (required.length > 0) out.required = required;
+    else delete out.required;
+  }
+  if (conversion.direction === 'response')
+    for (const name of flagged) properties[name] = { [WRITE_ONLY_IN_RESPONSE]: true };
+}
 
 /**
  * Turns one OpenAPI 3.0 schema object into something Ajv (draft-07) checks the way the vendor means it.
  * Walks only real subschema positions: Okta's UserSchemaAttribute has *properties* named enum, oneOf, items...
  */
-function toAjv(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(toAjv);
+function toAjv(schema: unknown, conversion: Conversion): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => toAjv(s, conversion));
   if (!isObj(schema)) return schema;
   const { nullable, discriminator, ...rest } = schema;
   const out: Obj = { ...rest };
-  if (typeof rest.$ref === 'string') out.$ref = rewriteRef(rest.$ref);
+  if (typeof rest.$ref === 'string') out.$ref = rewriteRef(rest.$ref, conversion.direction);
   for (const key of [
     'items',
     'additionalProperties',
@@ -46,14 +99,17 @@ function toAjv(schema: unknown): unknown {
     'anyOf',
     'oneOf',
   ]) {
-    if (key in rest) out[key] = toAjv(rest[key]);
+    if (key in rest) out[key] = toAjv(rest[key], conversion);
   }
   for (const key of ['properties', 'patternProperties']) {
     const map = rest[key];
-    if (isObj(map)) out[key] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toAjv(v)]));
+    if (isObj(map))
+      out[key] = Object.fromEntries(Object.entries(map).map(([k, v]) => [k, toAjv(v, conversion)]));
   }
+  // Flags are read from the raw property schemas (before conversion rewrote their $refs).
+  applyDirection(rest, out, conversion);
   const choice = isObj(discriminator)
-    ? discriminatedChoice(discriminator, out.oneOf ?? out.anyOf)
+    ? discriminatedChoice(discriminator, out.oneOf ?? out.anyOf, conversion.direction)
     : undefined;
   if (choice) {
     // Okta's variants share a parent, so several would match and plain `oneOf` would reject valid bodies.
@@ -73,7 +129,7 @@ function toAjv(schema: unknown): unknown {
 }
 
 /** `oneOf` + discriminator as a deterministic check: the property names the one variant that applies. */
-function discriminatedChoice(discriminator: Obj, variants: unknown): Obj | undefined {
+function discriminatedChoice(discriminator: Obj, variants: unknown, direction: Direction): Obj | undefined {
   const prop = discriminator.propertyName;
   if (typeof prop !== 'string' || !Array.isArray(variants)) return undefined;
   const mapping = new Map<string, string>();
@@ -81,7 +137,10 @@ function discriminatedChoice(discriminator: Obj, variants: unknown): Obj | undef
     for (const [key, target] of Object.entries(discriminator.mapping)) {
       // A bare mapping value is a component name rather than a pointer.
       if (typeof target === 'string')
-        mapping.set(key, rewriteRef(target.includes('#') ? target : `#/components/schemas/${target}`));
+        mapping.set(
+          key,
+          rewriteRef(target.includes('#') ? target : `#/components/schemas/${target}`, direction),
+        );
     }
   } else {
     // Without a mapping OpenAPI uses the variant's component name as the value.
@@ -120,6 +179,7 @@ function toResult(validate: ValidateFunction, body: unknown): ContractResult {
 export class ContractValidator {
   private readonly ajv: Ajv;
   private readonly cache = new Map<string, ValidateFunction>();
+  private readonly schemas: Obj;
   private readonly templates: {
     template: string;
     segments: RegExp[];
@@ -132,8 +192,20 @@ export class ContractValidator {
     addFormats(this.ajv); // includes OpenAPI's int32, int64, float, double, byte, binary, password
     const components = isObj(doc.components) ? doc.components : {};
     const schemas = isObj(components.schemas) ? components.schemas : {};
-    const converted = Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, toAjv(s)]));
-    this.ajv.addSchema({ components: { schemas: converted } }, DOC_ID);
+    this.schemas = schemas;
+    this.ajv.addKeyword({
+      keyword: WRITE_ONLY_IN_RESPONSE,
+      schemaType: 'boolean',
+      error: { message: 'is writeOnly: a response must not carry it' },
+      code: (cxt: KeywordCxt) => cxt.fail(),
+    });
+    for (const direction of ['request', 'response'] as const) {
+      const conversion = { direction, schemas };
+      const converted = Object.fromEntries(
+        Object.entries(schemas).map(([name, s]) => [name, toAjv(s, conversion)]),
+      );
+      this.ajv.addSchema({ components: { schemas: converted } }, DOC_IDS[direction]);
+    }
 
     const paths = isObj(doc.paths) ? doc.paths : {};
     this.templates = Object.keys(paths).map((template) => {
@@ -195,7 +267,7 @@ export class ContractValidator {
     if (body === undefined) return requestBody.required === true ? fail('request body is required') : OK;
     const schema = jsonSchema(requestBody);
     if (schema === undefined) return OK;
-    return toResult(this.compile(`${method.toLowerCase()} ${template} request`, schema), body);
+    return toResult(this.compile(`${method.toLowerCase()} ${template} request`, schema, 'request'), body);
   }
 
   validateResponse(method: string, template: string, status: number, body: unknown): ContractResult {
@@ -214,7 +286,18 @@ export class ContractValidator {
     if (schema === undefined) return OK;
     if (body === undefined)
       return fail(`the ${key} response of ${method.toUpperCase()} ${template} must have a JSON body`);
-    return toResult(this.compile(`${method.toLowerCase()} ${template} ${key}`, schema), body);
+    return toResult(this.compile(`${method.toLowerCase()} ${template} ${key}`, schema, 'response'), body);
+  }
+
+  /**
+   * Checks a body against one named component schema, as a request or a response would carry it: for
+   * the parts of a body the document leaves to a plain `oneOf` the vendor itself decides by another
+   * field (Konnect picks an identity provider's config schema by its `type`).
+   */
+  validateSchema(name: string, direction: Direction, body: unknown): ContractResult {
+    if (!(name in this.schemas)) throw new Error(`the contract has no schema ${name}`);
+    const ref = `${DOC_IDS[direction]}#/components/schemas/${name}`;
+    return toResult(this.compile(`schema ${name} ${direction}`, { $ref: ref }, direction, false), body);
   }
 
   private operation(method: string, template: string): Obj | undefined {
@@ -242,10 +325,10 @@ export class ContractValidator {
     return isObj(current) ? current : undefined;
   }
 
-  private compile(key: string, schema: unknown): ValidateFunction {
+  private compile(key: string, schema: unknown, direction: Direction, convert = true): ValidateFunction {
     let validate = this.cache.get(key);
     if (!validate) {
-      const converted = toAjv(schema);
+      const converted = convert ? toAjv(schema, { direction, schemas: this.schemas }) : schema;
       validate = this.ajv.compile(isObj(converted) ? converted : {});
       this.cache.set(key, validate);
     }
@@ -278,6 +361,7 @@ function jsonSchema(bodyOrResponse: Obj | undefined): unknown {
 const CONTRACTS_DIR = path.resolve(__dirname, '../../contracts');
 let okta: ContractValidator | undefined;
 let kong: ContractValidator | undefined;
+let konnect: ContractValidator | undefined;
 let jira: ContractValidator | undefined;
 let servicenow: ContractValidator | undefined;
 let adf: ValidateFunction | undefined;
@@ -290,6 +374,14 @@ export function oktaContract(): ContractValidator {
 export function kongContract(): ContractValidator {
   kong ??= ContractValidator.fromFile(path.join(CONTRACTS_DIR, 'kong-gateway-ee-3.4-admin.trimmed.yaml'));
   return kong;
+}
+
+/** Konnect Portal Management v3: its paths are relative to a server URL that ends in /v3. */
+export function konnectContract(): ContractValidator {
+  konnect ??= ContractValidator.fromFile(
+    path.join(CONTRACTS_DIR, 'konnect-portal-management-v3.trimmed.yaml'),
+  );
+  return konnect;
 }
 
 export function jiraContract(): ContractValidator {

@@ -106,8 +106,12 @@ export interface SandboxFlavour {
   authenticate(req: SandboxRequest): SandboxResponse | undefined;
   /** The vendor's error body for a status. */
   error(status: number, message: string): SandboxResponse;
-  /** The vendor's answer to a body that violates its schema. */
-  invalidRequest(errors: ContractError[]): SandboxResponse;
+  /**
+   * The vendor's answer to a body that violates its schema; `req` is the request whose body the
+   * contract refused (absent when the body is not even JSON), for vendors whose own validation reads
+   * other fields to decide which schema applies.
+   */
+  invalidRequest(errors: ContractError[], req?: SandboxRequest): SandboxResponse;
   /** The vendor's answer when a rate limit is hit. */
   rateLimited(resetEpochSeconds: number): SandboxResponse;
   /** Headers the vendor adds to every answer (e.g. Kong's Server header). */
@@ -290,7 +294,7 @@ export async function startHttpSandbox(
     const checked = flavour.contract?.hasOperation(method, contractTemplate) ?? false;
     if (checked && flavour.contract) {
       const verdict = flavour.contract.validateRequest(method, contractTemplate, body);
-      if (!verdict.ok) return flavour.invalidRequest(verdict.errors);
+      if (!verdict.ok) return flavour.invalidRequest(verdict.errors, request);
     }
 
     const answer = await route.handler(request);

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   ContractValidator,
   kongContract,
+  konnectContract,
   oktaContract,
   type ContractResult,
 } from '../../local/contracts/validator';
@@ -11,6 +12,7 @@ import {
 const CONTRACTS = path.resolve(__dirname, '../../contracts');
 const OKTA_FILE = path.join(CONTRACTS, 'okta-management.trimmed.yaml');
 const KONG_FILE = path.join(CONTRACTS, 'kong-gateway-ee-3.4-admin.trimmed.yaml');
+const KONNECT_FILE = path.join(CONTRACTS, 'konnect-portal-management-v3.trimmed.yaml');
 
 const AS = '/api/v1/authorizationServers/{authServerId}';
 const POLICY = `${AS}/policies/{policyId}`;
@@ -323,7 +325,7 @@ describe('operations and paths', () => {
     );
   });
 
-  test.each([OKTA_FILE, KONG_FILE])('every body schema of %s compiles', (file) => {
+  test.each([OKTA_FILE, KONG_FILE, KONNECT_FILE])('every body schema of %s compiles', (file) => {
     const validator = ContractValidator.fromFile(file);
     const doc = parse(fs.readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
     for (const [template, item] of Object.entries(doc.paths)) {
@@ -367,5 +369,129 @@ describe('Kong contract corrections', () => {
         config: { portal: false },
       }),
     ).toEqual({ ok: true });
+  });
+});
+
+describe('readOnly and writeOnly (OpenAPI 3.0: required only on the side that carries them)', () => {
+  // A readOnly `id` (inline and through a $ref) and a writeOnly `secret`, both listed as required.
+  const schema = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'created', 'name', 'secret'],
+    properties: {
+      id: { type: 'string', readOnly: true },
+      created: { $ref: '#/components/schemas/Stamp' },
+      name: { type: 'string' },
+      secret: { type: 'string', writeOnly: true },
+    },
+  };
+  const body = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } };
+  const validator = new ContractValidator({
+    paths: { '/things': { post: { requestBody: body, responses: { '201': body } } } },
+    components: { schemas: { Thing: schema, Stamp: { type: 'string', readOnly: true } } },
+  });
+
+  test('a request need not carry readOnly fields but must carry required writeOnly ones', () => {
+    expect(validator.validateRequest('POST', '/things', { name: 'a', secret: 's' })).toEqual({ ok: true });
+    expect(messages(validator.validateRequest('POST', '/things', { name: 'a' }))).toContain(
+      "must have required property 'secret'",
+    );
+    // Vendors ignore readOnly fields sent back to them, so they stay accepted.
+    const echoed = { id: 'x', created: 'now', name: 'a', secret: 's' };
+    expect(validator.validateRequest('POST', '/things', echoed)).toEqual({ ok: true });
+  });
+
+  test('a response must carry required readOnly fields and must not carry a writeOnly one', () => {
+    const answer = { id: 'x', created: 'now', name: 'a' };
+    expect(validator.validateResponse('POST', '/things', 201, answer)).toEqual({ ok: true });
+    expect(messages(validator.validateResponse('POST', '/things', 201, { name: 'a' }))).toContain(
+      "must have required property 'created'",
+    );
+    expect(validator.validateResponse('POST', '/things', 201, { ...answer, secret: 's' })).toEqual({
+      ok: false,
+      errors: [{ path: '/secret', message: 'is writeOnly: a response must not carry it' }],
+    });
+  });
+});
+
+describe('Konnect contract: portal identity providers', () => {
+  const konnect = konnectContract();
+  const IDPS = '/portals/{portalId}/identity-providers';
+  const IDP = `${IDPS}/{id}`;
+  const oidc = {
+    issuer_url: 'https://example.okta.com/oauth2/aus1',
+    client_id: '0oa1',
+    client_secret: 'shh-its-a-secret',
+    scopes: ['openid', 'email', 'profile'],
+    claim_mappings: { name: 'name', email: 'email', groups: 'groups' },
+  };
+  const { client_secret: _secret, ...oidcAsReturned } = oidc;
+  const provider = {
+    id: '9a1c4c37-8a60-4a3b-9a4e-2f4a2b8f1d10',
+    type: 'oidc',
+    enabled: false,
+    config: oidcAsReturned,
+    created_at: '2026-05-01T10:00:00.000Z',
+    updated_at: '2026-05-01T10:00:00.000Z',
+  };
+
+  test('an OIDC create body with its secret passes, and so does the answer without it', () => {
+    expect(konnect.validateRequest('POST', IDPS, { type: 'oidc', config: oidc })).toEqual({ ok: true });
+    expect(konnect.validateResponse('POST', IDPS, 201, provider)).toEqual({ ok: true });
+    expect(konnect.validateResponse('GET', IDPS, 200, [provider])).toEqual({ ok: true });
+    expect(konnect.validateRequest('PATCH', IDP, { enabled: true })).toEqual({ ok: true });
+  });
+
+  test('an answer that carries the writeOnly client_secret violates the contract', () => {
+    const leaky = { ...provider, config: oidc };
+    const result = konnect.validateResponse('GET', IDP, 200, leaky);
+    expect(result.ok).toBe(false);
+    expect(result).toEqual(
+      expect.objectContaining({
+        errors: expect.arrayContaining([
+          { path: '/config/client_secret', message: 'is writeOnly: a response must not carry it' },
+        ]),
+      }),
+    );
+  });
+
+  test('login_path is not part of a portal identity provider config', () => {
+    const result = konnect.validateRequest('POST', IDPS, {
+      type: 'oidc',
+      config: { ...oidc, login_path: 'myapp' },
+    });
+    expect(result.ok).toBe(false);
+    expect(messages(result)).toContain("must NOT have additional properties: 'login_path'");
+  });
+
+  test('the plain oneOf lets an empty config through as SAML; the OIDC schema itself requires two fields', () => {
+    expect(konnect.validateRequest('POST', IDPS, { type: 'oidc', config: {} })).toEqual({ ok: true });
+    const result = konnect.validateSchema('OIDCIdentityProviderConfig', 'request', {});
+    expect(messages(result)).toContain("must have required property 'issuer_url'");
+    expect(messages(result)).toContain("must have required property 'client_id'");
+    expect(() => konnect.validateSchema('NoSuchSchema', 'request', {})).toThrow('no schema');
+  });
+
+  test('a 400 with invalid_parameters and the problem fields passes; one without them does not', () => {
+    const problem = {
+      status: 400,
+      title: 'Invalid Request',
+      instance: 'kong:trace:1433447772874964729',
+      detail: 'Invalid Parameters',
+      invalid_parameters: [
+        { field: 'config.login_path', rule: 'unknown_property', reason: 'is not allowed', source: 'body' },
+      ],
+    };
+    expect(konnect.validateResponse('POST', IDPS, 400, problem)).toEqual({ ok: true });
+    const { invalid_parameters: _params, ...bare } = problem;
+    expect(messages(konnect.validateResponse('POST', IDPS, 400, bare))).toContain('invalid_parameters');
+  });
+
+  test('a portal PATCH takes the documented fields only', () => {
+    const portal = '/portals/{portalId}';
+    expect(konnect.validateRequest('PATCH', portal, { authentication_enabled: true })).toEqual({ ok: true });
+    expect(paths(konnect.validateRequest('PATCH', portal, { auto_approve_developers: 'yes' }))).toEqual([
+      '/auto_approve_developers',
+    ]);
   });
 });
