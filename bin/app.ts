@@ -45,6 +45,16 @@ function objectSetting<T>(key: string): T | undefined {
 const jira = objectSetting<JiraDeployment>('jira');
 const servicenow = objectSetting<ServiceNowDeployment>('servicenow');
 
+const konnectApiUrl = optionalSetting('konnectApiUrl', 'KONNECT_API_URL').konnectApiUrl;
+const konnectTokenSecretName = optionalSetting(
+  'konnectTokenSecretName',
+  'KONNECT_TOKEN_SECRET_NAME',
+).konnectTokenSecretName;
+if (Boolean(konnectApiUrl) !== Boolean(konnectTokenSecretName))
+  throw new Error(
+    'Konnect needs both konnectApiUrl (KONNECT_API_URL) and konnectTokenSecretName (KONNECT_TOKEN_SECRET_NAME)',
+  );
+
 const config: ProvisioningConfig = {
   environmentName: setting('environmentName', 'PROVISIONER_ENVIRONMENT', 'dev'),
   oktaOrgUrl: setting('oktaOrgUrl', 'OKTA_ORG_URL'),
@@ -53,6 +63,9 @@ const config: ProvisioningConfig = {
   kongTokenSecretName: setting('kongTokenSecretName', 'KONG_TOKEN_SECRET_NAME'),
   ...optionalSetting('kongRbacHeader', 'KONG_RBAC_HEADER'),
   ...optionalSetting('kongPortalSessionCookieDomain', 'KONG_PORTAL_SESSION_COOKIE_DOMAIN'),
+  ...(konnectApiUrl && konnectTokenSecretName
+    ? { konnect: { apiUrl: konnectApiUrl, tokenSecretName: konnectTokenSecretName } }
+    : {}),
   ...(jira || servicenow
     ? { tickets: { ...(jira ? { jira } : {}), ...(servicenow ? { servicenow } : {}) } }
     : {}),

@@ -66,6 +66,8 @@ export interface ProvisionerFunctionProps {
   /** Required when `access` names the Okta / Kong token. */
   okta?: VendorEndpoint;
   kong?: VendorEndpoint;
+  /** Optional even when `access` names the Konnect token: a deployment need not serve Konnect portals. */
+  konnect?: VendorEndpoint;
   /** Name prefix of the secrets the provisioner itself keeps; required when `access` names one. */
   managedSecretsPrefix?: string;
   logRetention?: logs.RetentionDays;
@@ -140,6 +142,12 @@ export class ProvisionerFunction extends Construct {
       if (kong.portalSessionCookieDomain)
         environment.KONG_PORTAL_SESSION_COOKIE_DOMAIN = kong.portalSessionCookieDomain;
       kong.tokenSecret.grantRead(role);
+    }
+    // Only the portal steps may read the Konnect token, and only where Konnect is configured.
+    if (access.includes('konnect-token') && props.konnect) {
+      environment.KONNECT_API_URL = props.konnect.url;
+      environment.KONNECT_TOKEN_SECRET_ARN = props.konnect.tokenSecret.secretArn;
+      props.konnect.tokenSecret.grantRead(role);
     }
     const secretUses = managedSecretUses(access);
     const managedSecretsPrefix = secretUses.length

@@ -29,6 +29,12 @@ export interface ProvisioningConfig {
   /** Names of existing Secrets Manager secrets holding the Okta SSWS token and the Kong RBAC token. */
   oktaTokenSecretName: string;
   kongTokenSecretName: string;
+  /**
+   * A Konnect Dev Portal target, optional: the Portal Management API of the organization's region
+   * (`https://{us|eu|au|me|in|sg}.api.konghq.com`) and the secret holding a personal (`kpat_`) or
+   * system-account (`spat_`) token. Without it, requests for a Konnect portal are refused.
+   */
+  konnect?: { apiUrl: string; tokenSecretName: string };
   /** kong.conf `rbac_auth_header`, when the Kong node renamed it (default `Kong-Admin-Token`). */
   kongRbacHeader?: string;
   /** Portal session cookie domain when the portal GUI and API hosts differ (default: their common parent). */
@@ -93,6 +99,7 @@ export class ProvisioningStack extends Stack {
     for (const name of [
       config.oktaTokenSecretName,
       config.kongTokenSecretName,
+      ...(config.konnect ? [config.konnect.tokenSecretName] : []),
       ...(jira ? [jira.credentialsSecretName] : []),
       ...(servicenow ? [servicenow.credentialsSecretName] : []),
     ]) {
@@ -113,6 +120,9 @@ export class ProvisioningStack extends Stack {
       'KongToken',
       config.kongTokenSecretName,
     );
+    const konnectTokenSecret = config.konnect
+      ? secretsmanager.Secret.fromSecretNameV2(this, 'KonnectToken', config.konnect.tokenSecretName)
+      : undefined;
 
     this.functions = Object.fromEntries(
       allHandlers().map(({ name, access }) => [
@@ -128,6 +138,9 @@ export class ProvisioningStack extends Stack {
             rbacHeader: config.kongRbacHeader,
             portalSessionCookieDomain: config.kongPortalSessionCookieDomain,
           },
+          ...(config.konnect && konnectTokenSecret
+            ? { konnect: { url: config.konnect.apiUrl, tokenSecret: konnectTokenSecret } }
+            : {}),
           managedSecretsPrefix: secretNamePrefix(config.environmentName),
           environment: { PROVISIONER_ENVIRONMENT: config.environmentName },
         }),

@@ -48,6 +48,7 @@ import {
   type TicketSystemsOptions,
 } from './tickets';
 import { startKongSandbox, type KongSandbox } from './sandboxes/kong';
+import { startKonnectSandbox, type KonnectSandbox } from './sandboxes/konnect';
 import { startOktaSandbox, type OktaSandbox } from './sandboxes/okta';
 import { provisioningAsl, teardownAsl } from './workflow/asl';
 import { runLocally } from './workflow/runner';
@@ -61,6 +62,8 @@ export interface LocalStackOptions {
   okta?: { orgUrl: string; token: string; httpsProxy?: string };
   /** A real Kong Admin API instead of the sandbox (and its kong.conf `rbac_auth_header`, if renamed). */
   kong?: { adminUrl: string; token: string; rbacHeader?: string; portalSessionCookieDomain?: string };
+  /** A real Konnect Portal Management API (a region's base URL) and token instead of the sandbox. */
+  konnect?: { apiUrl: string; token: string };
   /** Workspace lock lifetime (tests shorten it to see a stale lock expire). */
   lockTtlSeconds?: number;
   /** Replace Step Functions retry waits (ms); the real backoff when omitted. */
@@ -83,9 +86,11 @@ export interface LocalStack {
   stateMachines: { provision: string; teardown: string };
   oktaUrl: string;
   kongUrl: string;
+  konnectUrl: string;
   /** Present when the built-in sandboxes are used. */
   oktaSandbox?: OktaSandbox;
   kongSandbox?: KongSandbox;
+  konnectSandbox?: KonnectSandbox;
   jiraSandbox?: JiraSandbox;
   servicenowSandbox?: ServiceNowSandbox;
   jiraUrl: string;
@@ -120,7 +125,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (oktaSandbox) closers.push(() => oktaSandbox.close());
     const kongSandbox = options.kong ? undefined : await startKongSandbox();
     if (kongSandbox) closers.push(() => kongSandbox.close());
+    const konnectSandbox = options.konnect ? undefined : await startKonnectSandbox();
+    if (konnectSandbox) closers.push(() => konnectSandbox.close());
     const okta = options.okta ?? { orgUrl: oktaSandbox!.url, token: oktaSandbox!.token };
+    const konnect = options.konnect ?? { apiUrl: konnectSandbox!.url, token: konnectSandbox!.token };
     const kong = options.kong ?? { adminUrl: kongSandbox!.url, token: kongSandbox!.token };
 
     const aws: AwsClientOptions = {
@@ -149,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ? { portalSessionCookieDomain: options.kong.portalSessionCookieDomain }
           : {}),
       },
+      konnect: { url: konnect.apiUrl, tokenSecretArn: await tokenArn('konnect-token', konnect.token) },
       requestsTable: TABLE,
       aws,
     };
@@ -239,6 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ready: () => ({
           okta: okta.orgUrl,
           kong: kong.adminUrl,
+          konnect: konnect.apiUrl,
           sandboxes: Boolean(oktaSandbox),
           // What the sample-ticket CLI needs to build a ticket (no secret here).
           tickets: {
@@ -290,8 +300,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateMachines: apiConfig.stateMachines,
       oktaUrl: okta.orgUrl,
       kongUrl: kong.adminUrl,
+      konnectUrl: konnect.apiUrl,
       ...(oktaSandbox ? { oktaSandbox } : {}),
       ...(kongSandbox ? { kongSandbox } : {}),
+      ...(konnectSandbox ? { konnectSandbox } : {}),
       ...(tickets.jiraSandbox ? { jiraSandbox: tickets.jiraSandbox } : {}),
       ...(tickets.servicenowSandbox ? { servicenowSandbox: tickets.servicenowSandbox } : {}),
       jiraUrl: tickets.jiraUrl,

@@ -43,6 +43,12 @@ async function main(): Promise<void> {
     }),
     'KONG_ADMIN_URL and KONG_ADMIN_TOKEN',
   );
+  const konnect = realService(
+    env.KONNECT_API_URL,
+    env.KONNECT_TOKEN,
+    (apiUrl, token) => ({ apiUrl, token }),
+    'KONNECT_API_URL and KONNECT_TOKEN',
+  );
   const jira = realService(
     env.JIRA_BASE_URL,
     env.JIRA_EMAIL && env.JIRA_API_TOKEN ? `${env.JIRA_EMAIL}:${env.JIRA_API_TOKEN}` : undefined,
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
     dataDir,
     okta,
     kong,
+    konnect,
     tickets: {
       ...(jira ? { jira } : {}),
       ...(servicenow ? { servicenow } : {}),
@@ -94,6 +101,7 @@ kong-portal-provisioner is running locally (Ctrl-C to stop)
   API               ${api}
   Okta              ${stack.oktaUrl}${stack.oktaSandbox ? `   (built-in sandbox, token: ${stack.oktaSandbox.token})` : ''}
   Kong Admin API    ${stack.kongUrl}${stack.kongSandbox ? `   (built-in sandbox, Kong-Admin-Token: ${stack.kongSandbox.token})` : ''}
+  Konnect           ${stack.konnectUrl}${stack.konnectSandbox ? `   (built-in sandbox, Bearer ${stack.konnectSandbox.token}, portal 'developer-portal')` : ''}
   Jira              ${stack.jiraUrl}${sandboxNote(Boolean(stack.jiraSandbox), `${stack.jiraSandbox?.user.emailAddress} / ${stack.jiraSandbox?.user.apiToken}, project KPP`)}
   ServiceNow        ${stack.servicenowUrl}${sandboxNote(Boolean(stack.servicenowSandbox), `${stack.servicenowSandbox?.user.username} / ${stack.servicenowSandbox?.user.password}`)}
   Webhooks          POST ${api}/webhooks/jira        (X-Hub-Signature, secret: ${stack.webhookSecrets.jira})
@@ -104,6 +112,12 @@ Provision the Dev Portal of the '${stack.kongSandbox ? 'default' : '<workspace>'
 
   curl -s -X POST ${api}/provisionings -H 'Content-Type: application/json' \\
     -d '{"workspace":"default","oktaGroups":["Everyone"]}'
+
+Or a Konnect Dev Portal (by name or id):
+
+  curl -s -X POST ${api}/provisionings -H 'Content-Type: application/json' \\
+    -d '{"target":"konnect","portal":"${stack.konnectSandbox ? 'developer-portal' : '<portal>'}","oktaGroups":["Everyone"]}'
+  npx kong-portal-provisioner provision --target konnect --portal ${stack.konnectSandbox ? 'developer-portal' : '<portal>'} --group Everyone --wait
 
 Then follow it (use the id from the answer), or do both with the CLI:
 
@@ -117,6 +131,7 @@ Or ask by ticket: file one in the Jira sandbox, send its signed webhook, see the
 
 Requests are for the 'dev' environment unless they name another ("environment": "prod").
 Preview without changing anything: add "dryRun": true. Tear down: curl -s -X DELETE ${api}/workspaces/default/portal
+(a Konnect portal: DELETE ${api}/workspaces/konnect.${stack.konnectSandbox ? 'developer-portal' : '<portal>'}/portal, or: npx kong-portal-provisioner teardown --target konnect --portal ...)
 `);
 
   let stopping = false;

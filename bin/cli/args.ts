@@ -95,6 +95,8 @@ const WAIT_OPTIONS = {
 const PROVISION_OPTIONS = {
   ...GLOBAL_OPTIONS,
   ...WAIT_OPTIONS,
+  target: { type: 'string' },
+  portal: { type: 'string' },
   workspace: { type: 'string' },
   environment: { type: 'string' },
   group: { type: 'string', multiple: true },
@@ -122,6 +124,8 @@ const LIST_OPTIONS = {
 const TEARDOWN_OPTIONS = {
   ...GLOBAL_OPTIONS,
   ...WAIT_OPTIONS,
+  target: { type: 'string' },
+  portal: { type: 'string' },
   workspace: { type: 'string' },
   environment: { type: 'string' },
 } as const satisfies Options;
@@ -170,7 +174,9 @@ Exit codes
 
 Give workspace W a Dev Portal with Okta OIDC sign-in for the given Okta groups.
 
-  --workspace W                Kong workspace (required)
+  --workspace W                Kong workspace (required for a Kong workspace portal)
+  --target T                   kong-ee-workspace (default) or konnect
+  --portal P                   Konnect portal id or name (target konnect; implies it)
   --environment E              environment name, e.g. dev, prod (default: the one the deployment
                                serves; dev for the local service)
   --group G                    Okta group name or id; repeat for several (at least one)
@@ -212,11 +218,12 @@ workspace's and/or one environment's. --next continues from the token the previo
 
 Plus the options every command takes (kong-portal-provisioner --help).`,
 
-  teardown: `Usage: kong-portal-provisioner teardown --workspace W [--environment E] [--wait] [--timeout S]
+  teardown: `Usage: kong-portal-provisioner teardown --workspace W | --portal P [--environment E] [--wait] [--timeout S]
 
 Remove what the provisioner made for workspace W in environment E (default: the one the
 deployment serves; dev for the local service): restore the workspace's
-portal settings, delete the Okta authorization server and app, and their secrets. Anything it did
+portal settings (a Konnect portal, --portal P as given when provisioning it: its sign-in settings
+and our identity provider), delete the Okta authorization server and app, and their secrets. Anything it did
 not create is left alone and reported.
 
 Plus the options every command takes (kong-portal-provisioner --help).`,
@@ -309,6 +316,8 @@ function numberOrText(value: string): number | string {
 /** The POST /provisionings body: only the fields given, so the API's defaults apply to the rest. */
 export function provisioningBody(
   values: {
+    target?: string;
+    portal?: string;
     workspace?: string;
     environment?: string;
     group?: string[];
@@ -330,6 +339,8 @@ export function provisioningBody(
   if (values['refresh-window-minutes'] !== undefined)
     tokenLifetimes.refreshTokenWindowMinutes = numberOrText(values['refresh-window-minutes']);
   return {
+    ...(values.target !== undefined ? { target: values.target } : {}),
+    ...(values.portal !== undefined ? { portal: values.portal } : {}),
     ...(values.workspace !== undefined ? { workspace: values.workspace } : {}),
     ...(values.environment !== undefined ? { environment: values.environment } : {}),
     // Always sent, even empty, so a forgotten --group is reported as "oktaGroups: ..." by the API.
@@ -428,9 +439,18 @@ export function parseCommandLine(
         waitFor: waitOptions(values, first),
         // The workspace is a path segment: it must exist for the URL to mean anything, so it is
         // checked here rather than by the API. The environment defaults to the served one.
-        workspace: required(values.workspace, '--workspace', first),
+        workspace: teardownKey(values),
         ...(values.environment !== undefined ? { environment: values.environment } : {}),
       };
     }
   }
+}
+
+/** A Konnect portal's requests are keyed `konnect.<portal>`: its teardown path uses that key. */
+function teardownKey(values: { target?: string; portal?: string; workspace?: string }): string {
+  const konnect = values.target === 'konnect' || (values.target === undefined && values.portal !== undefined);
+  if (values.target !== undefined && values.target !== 'konnect' && values.target !== 'kong-ee-workspace')
+    throw new UsageError(`--target must be kong-ee-workspace or konnect, not '${values.target}'`, 'teardown');
+  if (konnect) return `konnect.${required(values.portal, '--portal', 'teardown')}`;
+  return required(values.workspace, '--workspace', 'teardown');
 }

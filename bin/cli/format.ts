@@ -40,9 +40,10 @@ export interface PlanItemView {
 
 export interface PlanView {
   okta?: PlanItemView[];
-  kong?: {
+  portal?: {
     action?: string;
-    workspace?: string;
+    target?: string;
+    portal?: string;
     portalUrl?: string;
     redirectUri?: string;
     before?: Record<string, unknown>;
@@ -480,11 +481,13 @@ function planItem(item: PlanItemView): string {
 export function formatPlan(plan: PlanView): string[] {
   const lines = ['Plan (dry run: nothing was created or changed)', 'Okta'];
   lines.push(...(plan.okta ?? []).map(planItem));
-  const kong = plan.kong;
+  const kong = plan.portal;
   if (kong) {
-    lines.push(
-      `Kong workspace '${kong.workspace ?? '?'}': ${kong.action === 'unchanged' ? 'unchanged' : (kong.action ?? '?')}`,
-    );
+    const where =
+      kong.target === 'konnect'
+        ? `Konnect portal '${(kong.portal ?? '?').replace(/^konnect\./, '')}'`
+        : `Kong workspace '${kong.portal ?? '?'}'`;
+    lines.push(`${where}: ${kong.action ?? '?'}`);
     lines.push(
       ...table(
         [

@@ -107,7 +107,11 @@ async function execute(command: Runnable, api: ApiClient, io: CliIo): Promise<Ex
         ...(command.idempotencyKey ? { headers: { 'Idempotency-Key': command.idempotencyKey } } : {}),
       });
       if (response.status !== 202 && response.status !== 200) return refused(response);
-      const scope = scopeText(String(command.body.workspace), command.body.environment);
+      const where =
+        command.body.portal !== undefined
+          ? `konnect.${String(command.body.portal)}`
+          : String(command.body.workspace);
+      const scope = scopeText(where, command.body.environment);
       const what = command.kind === 'plan' ? `Plan for ${scope}` : `Provisioning of ${scope}`;
       return accepted(response.body as AcceptedView, what, command.waitFor, api, io, json);
     }

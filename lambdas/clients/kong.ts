@@ -10,6 +10,7 @@ import { PermanentError, ValidationError, type ProvisionerError } from '../core/
 import { discoveryUrl, type PortalAuthConf } from '../core/portal-auth-conf';
 import { hiddenValuesIn } from '../core/settings-mask';
 import type { KongPortalConfiguration } from '../core/portal-urls';
+import type { StoredSignIn } from '../core/portal-target';
 import { mapAxiosError } from './axios-errors';
 import { logger } from './logger';
 
@@ -47,12 +48,7 @@ export interface VerifyExpectation {
   redirectUri: string;
 }
 
-/** What Kong will send to Okta when a developer signs in, as read back from the workspace. */
-export interface StoredSignIn {
-  discoveryUrl: string;
-  redirectUri: string;
-  scopes: string[];
-}
+export type { StoredSignIn } from '../core/portal-target';
 
 const kongHints = (rbacHeader: string) => ({
   unauthorized: `Kong rejected the RBAC token sent in ${rbacHeader}; put a valid admin token in the configured secret, and if kong.conf sets rbac_auth_header, set KONG_RBAC_HEADER to the same name`,

@@ -29,6 +29,9 @@ export interface KongAccess extends VendorAccess {
   portalSessionCookieDomain?: string;
 }
 
+/** The Konnect Portal Management API of one region (e.g. https://eu.api.konghq.com), with a personal or system-account token. */
+export type KonnectAccess = VendorAccess;
+
 /** The Okta org, plus the HTTPS proxy the Okta SDK has always taken from HTTPS_PROXY / https_proxy. */
 export interface OktaAccess extends VendorAccess {
   httpsProxy?: string;
@@ -41,6 +44,7 @@ export interface StepConfig {
   servedEnvironment?: string;
   okta?: OktaAccess;
   kong?: KongAccess;
+  konnect?: KonnectAccess;
   /** The request log, for the Finalize handlers. */
   requestsTable?: string;
   aws?: AwsClientOptions;
@@ -96,6 +100,8 @@ const stepEnv = z.object({
   OKTA_TOKEN_SECRET_ARN: optional,
   KONG_ADMIN_URL: url.optional(),
   KONG_TOKEN_SECRET_ARN: optional,
+  KONNECT_API_URL: url.optional(),
+  KONNECT_TOKEN_SECRET_ARN: optional,
   KONG_RBAC_HEADER: z
     .string()
     .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name (letters, digits, hyphens)')
@@ -174,6 +180,7 @@ export function parseStepConfig(env: Env): StepConfig {
   const e = parsed(stepEnv, env);
   const okta = vendor('Okta', e.OKTA_ORG_URL, e.OKTA_TOKEN_SECRET_ARN);
   const kong = vendor('Kong', e.KONG_ADMIN_URL, e.KONG_TOKEN_SECRET_ARN);
+  const konnect = vendor('Konnect', e.KONNECT_API_URL, e.KONNECT_TOKEN_SECRET_ARN);
   // The lower-case name first, as the SDK's Http reads them.
   const proxy = e.https_proxy ?? e.HTTPS_PROXY;
   return {
@@ -191,6 +198,7 @@ export function parseStepConfig(env: Env): StepConfig {
           },
         }
       : {}),
+    ...(konnect ? { konnect } : {}),
     ...(e.REQUESTS_TABLE ? { requestsTable: e.REQUESTS_TABLE } : {}),
   };
 }

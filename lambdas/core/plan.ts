@@ -3,6 +3,7 @@
  * config diff. Pure: built from what the planning steps resolved; secrets are always masked.
  */
 import { buildPortalAuthConf, maskPortalAuthConf } from './portal-auth-conf';
+import type { PortalPlan } from './portal-target';
 import type { PortalUrls } from './portal-urls';
 import type { ProvisioningRequest } from './request';
 
@@ -33,14 +34,8 @@ export interface PlanItem {
 
 export interface Plan {
   okta: PlanItem[];
-  kong: {
-    action: Action;
-    workspace: string;
-    portalUrl: string;
-    redirectUri: string;
-    before: Record<string, unknown>;
-    after: Record<string, unknown>;
-  };
+  /** The portal's sign-in settings now and after, for either target. */
+  portal: PortalPlan & { action: Action };
   secrets: PlanItem[];
   warnings?: string[];
 }
@@ -55,30 +50,17 @@ export function buildPlan(input: PlanInput): Plan {
   const { request, name, urls } = input;
   const appAction = existingAction(input.existing.app);
   const serverAction = existingAction(input.existing.authServer);
-  const issuer = input.existing.authServer
-    ? `<issuer of ${input.existing.authServer.id}>`
-    : `<issuer of the new authorization server ${name}>`;
-  const conf = maskPortalAuthConf(
-    buildPortalAuthConf({
-      issuer,
-      clientId: input.existing.app?.id ?? `<client id of the new app ${name}>`,
-      clientSecret: '***',
-      urls,
-      claimName: request.claimName,
-      scopes: request.scopes,
-      sslVerify: request.sslVerify,
-    }),
-  );
-  const after = {
-    portal: true,
-    portal_auth: 'openid-connect',
-    portal_auth_conf: JSON.stringify(conf),
-    portal_auto_approve: request.autoApprove,
+  const preview = {
+    issuer: input.existing.authServer
+      ? `<issuer of authorization server ${input.existing.authServer.id}>`
+      : `<issuer of the new authorization server ${name}>`,
+    clientId: input.existing.app?.id ?? `<client id of the new app ${name}>`,
   };
-  const before = Object.fromEntries(Object.keys(after).map((k) => [k, input.currentSettings[k] ?? null]));
-  const changed = Object.keys(after).some(
-    (k) => JSON.stringify(before[k]) !== JSON.stringify((after as Record<string, unknown>)[k]),
-  );
+  const { before, after } =
+    request.target === 'konnect'
+      ? konnectPortalChange(request, input.currentSettings, preview)
+      : kongPortalChange(request, urls, input.currentSettings, preview);
+  const changed = Object.keys(after).some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   return {
     okta: [
       {
@@ -110,9 +92,10 @@ export function buildPlan(input: PlanInput): Plan {
         detail: { ...request.tokenLifetimes },
       },
     ],
-    kong: {
+    portal: {
       action: changed ? 'change' : 'unchanged',
-      workspace: request.workspace,
+      target: request.target,
+      portal: request.workspace,
       portalUrl: urls.portalGuiUrl,
       redirectUri: urls.redirectUri,
       before,
@@ -121,4 +104,63 @@ export function buildPlan(input: PlanInput): Plan {
     secrets: input.secretNames.map((s): PlanItem => ({ action: 'create', what: `secret '${s}'` })),
     ...(input.warnings?.length ? { warnings: [...input.warnings] } : {}),
   };
+}
+
+type Change = { before: Record<string, unknown>; after: Record<string, unknown> };
+type Preview = { issuer: string; clientId: string };
+
+/** A Kong workspace: its four `config.portal*` values. */
+function kongPortalChange(
+  request: ProvisioningRequest,
+  urls: PortalUrls,
+  current: Record<string, unknown>,
+  preview: Preview,
+): Change {
+  const conf = maskPortalAuthConf(
+    buildPortalAuthConf({
+      issuer: preview.issuer,
+      clientId: preview.clientId,
+      clientSecret: '***',
+      urls,
+      claimName: request.claimName,
+      scopes: request.scopes,
+      sslVerify: request.sslVerify,
+    }),
+  );
+  const after: Record<string, unknown> = {
+    portal: true,
+    portal_auth: 'openid-connect',
+    portal_auth_conf: JSON.stringify(conf),
+    portal_auto_approve: request.autoApprove,
+  };
+  return { before: Object.fromEntries(Object.keys(after).map((k) => [k, current[k] ?? null])), after };
+}
+
+/** A Konnect portal: its authentication flags and identity providers (never a secret: Konnect returns none). */
+function konnectPortalChange(
+  request: ProvisioningRequest,
+  current: Record<string, unknown>,
+  preview: Preview,
+): Change {
+  const providers = Array.isArray(current.identity_providers) ? current.identity_providers : [];
+  const after: Record<string, unknown> = {
+    authentication_enabled: true,
+    auto_approve_developers: request.autoApprove,
+    identity_providers: [
+      ...providers.filter(
+        (p: unknown) =>
+          !(typeof p === 'object' && p !== null && 'clientId' in p && p.clientId === preview.clientId),
+      ),
+      {
+        type: 'oidc',
+        enabled: true,
+        clientId: preview.clientId,
+        issuer: preview.issuer,
+        scopes: [...request.scopes],
+        claim_mappings: { name: 'name', email: request.claimName, groups: 'groups' },
+        client_secret: '***',
+      },
+    ],
+  };
+  return { before: Object.fromEntries(Object.keys(after).map((k) => [k, current[k] ?? null])), after };
 }

@@ -4,6 +4,7 @@
  * passes here is not rejected half-way through by Okta or Kong.
  */
 import * as z from 'zod';
+import { KONNECT_KEY_PREFIX, konnectKey, PORTAL_TARGETS, portalRefOf } from './portal-target';
 import { ValidationError, type FieldIssue } from './errors';
 import { resourceName } from './naming';
 
@@ -145,9 +146,29 @@ const tokenLifetimes = z
 
 const scope = z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/, 'must be an OAuth scope name');
 
+/** Whether a (possibly invalid) body asks for a Konnect portal: `target`, or a `portal` without one. */
+function isKonnect(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const target = 'target' in body ? body.target : undefined;
+  return target === 'konnect' || (target === undefined && 'portal' in body && body.portal !== undefined);
+}
+
+/** A Konnect portal by id (a UUID) or by name; the name becomes part of the request's key. */
+const konnectPortal = z
+  .string({ error: 'must be a Konnect portal id or name' })
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .regex(
+    /^[A-Za-z0-9._~-]+$/,
+    "may contain only letters, digits and '.', '-', '_', '~': give a portal whose name has other characters by its id",
+  );
+
 export const provisioningRequestSchema = z
   .strictObject({
-    workspace,
+    target: z.enum(PORTAL_TARGETS, { error: `must be one of ${PORTAL_TARGETS.join(', ')}` }).optional(),
+    /** Konnect only: the portal's id or name. */
+    portal: konnectPortal.optional(),
+    workspace: workspace.optional(),
     environment,
     oktaGroups: z
       .array(oktaGroup, { error: 'must be a list of Okta group names or ids' })
@@ -173,11 +194,59 @@ export const provisioningRequestSchema = z
       .optional(),
     dryRun: z.boolean({ error: 'must be true or false' }).default(false),
   })
-  .transform((r) => ({
-    ...r,
-    claimName: r.claimName ?? `user.${r.emailAttribute}`,
-    audience: r.audience ?? `api://${resourceName(r)}`,
-  }));
+  // Reported beside every other field's issue (a refinement alone runs only on an otherwise valid body).
+  .refine((r) => !isKonnect(r) || r.portal !== undefined, {
+    path: ['portal'],
+    message: 'is required for target konnect',
+    when: () => true,
+  })
+  .refine((r) => isKonnect(r) || r.workspace !== undefined, {
+    path: ['workspace'],
+    message: 'is required',
+    when: () => true,
+  })
+  .superRefine((r, ctx) => {
+    if (isKonnect(r)) {
+      if (r.workspace !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workspace'],
+          message: "is for a Kong workspace portal; a Konnect portal is named by 'portal'",
+        });
+      // Konnect's OIDC identity provider has no TLS verification switch: it always verifies.
+      if (!r.sslVerify)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sslVerify'],
+          message:
+            "cannot be false for target konnect: Konnect's identity provider always verifies the issuer's certificate",
+        });
+    } else {
+      if (r.portal !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['portal'],
+          message: "is for target konnect; a Kong workspace portal is named by 'workspace'",
+        });
+      if (r.workspace?.startsWith(KONNECT_KEY_PREFIX))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workspace'],
+          message: `must not start with '${KONNECT_KEY_PREFIX}' (that prefix names Konnect portals)`,
+        });
+    }
+  })
+  .transform(({ portal, target: _target, workspace: ws, ...r }) => {
+    // The request's key: the lock, the resource names' scope, the teardown path.
+    const key = portal ? konnectKey(portal) : (ws ?? '');
+    return {
+      ...r,
+      workspace: key,
+      target: portalRefOf(key).kind,
+      claimName: r.claimName ?? `user.${r.emailAttribute}`,
+      audience: r.audience ?? `api://${resourceName({ environment: r.environment, workspace: key })}`,
+    };
+  });
 
 export type ProvisioningRequestInput = z.input<typeof provisioningRequestSchema>;
 export type ProvisioningRequest = z.output<typeof provisioningRequestSchema>;

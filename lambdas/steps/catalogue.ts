@@ -16,7 +16,7 @@ export type SecretUse = 'read' | 'write' | 'delete';
  * per kind of managed secret exactly the use it makes of it - a step that only deletes a secret
  * can never read its value.
  */
-export type SecretAccess = 'okta-token' | 'kong-token' | `${SecretUse}:${SecretKind}`;
+export type SecretAccess = 'okta-token' | 'kong-token' | 'konnect-token' | `${SecretUse}:${SecretKind}`;
 
 /** What a forward step may leave behind if its run dies after it started (no undo ran). */
 export type Leftover = LeftoverKind;
@@ -73,7 +73,7 @@ const PROVISIONING = [
           name: 'ResolvePortal',
           resultKey: 'portal',
           undo: ['DeletePortalSnapshot'],
-          access: ['kong-token', 'write:kong-rollback', 'write:kong-baseline'],
+          access: ['kong-token', 'konnect-token', 'write:kong-rollback', 'write:kong-baseline'],
           leaves: { 'kong-rollback': 'DeletePortalSnapshot' },
           description:
             'read /<ws>/kong and the workspace; derive the redirect URI and portal URL; snapshot config.portal*',
@@ -159,7 +159,7 @@ const PROVISIONING = [
     name: 'ConfigurePortal',
     resultKey: 'portalAuth',
     undo: ['RevertPortal'],
-    access: ['kong-token', 'read:client-secret'],
+    access: ['kong-token', 'konnect-token', 'read:client-secret'],
     leaves: { 'kong-portal-settings': 'RevertPortal' },
     description:
       'PATCH the workspace: portal on, openid-connect, portal_auth_conf, auto approve; check what Kong answers',
@@ -176,7 +176,7 @@ const PROVISIONING = [
 const UNDO = [
   {
     name: 'RevertPortal',
-    access: ['kong-token', 'read:kong-rollback'],
+    access: ['kong-token', 'konnect-token', 'read:kong-rollback'],
     description: 'restore the workspace config.portal* snapshot',
   },
   {
@@ -216,7 +216,7 @@ const TEARDOWN = [
         {
           name: 'RestorePortal',
           resultKey: 'removed.RestorePortal',
-          access: ['okta-token', 'kong-token', 'read:kong-baseline'],
+          access: ['okta-token', 'kong-token', 'konnect-token', 'read:kong-baseline'],
           description: 'put the Kong portal settings back to the saved baseline',
         },
       ],

@@ -1,22 +1,22 @@
 /**
  * ConfigurePortal and its undo RevertPortal. The client secret is read from Secrets Manager by
- * ARN inside the invocation and written to Kong; it never enters the state. What Kong answers the
- * write with is checked here (it names our issuer, client and redirect URI), so no later step has
- * to read the workspace back.
+ * ARN inside the invocation and written to the portal; it never enters the state. What the portal
+ * answers the write with is checked by its adapter (it names our issuer, client and redirect URI),
+ * so no later step has to read it back.
  */
-import { buildPortalAuthConf } from '../core/portal-auth-conf';
+import { portalResourceId } from '../core/portal-target';
 import type { UndoReport } from '../core/undo-report';
-import type { PortalSettings } from '../clients/kong';
 import { logger } from '../clients/logger';
 import type { StepContext } from './context';
+import { portalOf } from './portal';
 import { requireResource } from './scope';
 import type { PortalAuthResource, WorkflowState } from './state';
 
 export async function configurePortal(
   state: WorkflowState,
-  { kong, secrets }: Pick<StepContext, 'kong' | 'secrets'>,
+  ctx: Pick<StepContext, 'kong' | 'konnect' | 'secrets' | 'portalUrls'>,
 ): Promise<PortalAuthResource> {
-  const { workspace, claimName, scopes, sslVerify, autoApprove } = state.request;
+  const { workspace, sslVerify, autoApprove } = state.request;
   const portal = requireResource(state.resources.portal, 'portal');
   const app = requireResource(state.resources.oktaApp, 'oktaApp');
   const server = requireResource(state.resources.authServer, 'authServer');
@@ -25,34 +25,28 @@ export async function configurePortal(
       workspace,
       requestId: state.requestId,
     });
-  const authConf = buildPortalAuthConf({
+  const signIn = await portalOf(ctx, workspace).apply(state.request, portal.urls, {
     issuer: server.issuer,
     clientId: app.clientId,
-    clientSecret: await secrets.get(app.clientSecretArn),
-    urls: portal.urls,
-    claimName,
-    scopes,
-    sslVerify,
+    clientSecret: await ctx.secrets.get(app.clientSecretArn),
   });
-  const signIn = await kong.applyPortalAuth(
-    workspace,
-    { authConf, autoApprove },
-    { issuer: server.issuer, clientId: app.clientId, redirectUri: portal.urls.redirectUri },
-  );
   return { applied: true, autoApprove, signIn };
 }
 
 export async function revertPortal(
   state: WorkflowState,
-  { kong, secrets }: Pick<StepContext, 'kong' | 'secrets'>,
+  ctx: Pick<StepContext, 'kong' | 'konnect' | 'secrets' | 'portalUrls'>,
 ): Promise<UndoReport> {
   const arn = state.resources.portal?.snapshotArn;
-  // No snapshot means ResolvePortal never finished, so nothing was written to Kong either.
+  // No snapshot means ResolvePortal never finished, so nothing was written to the portal either.
   if (!arn) return { removed: [], leftAlone: [] };
-  const snapshot = JSON.parse(await secrets.get(arn)) as PortalSettings;
-  const { changed } = await kong.restorePortalSettings(state.request.workspace, snapshot);
+  const { changed } = await portalOf(ctx, state.request.workspace).restore(
+    state.request.workspace,
+    await ctx.secrets.get(arn),
+    { clientId: state.resources.oktaApp?.clientId },
+  );
   return {
-    removed: changed ? [`kong-workspace:${state.request.workspace}:portal-settings`] : [],
+    removed: changed ? [portalResourceId(state.request.workspace, 'settings')] : [],
     leftAlone: [],
   };
 }

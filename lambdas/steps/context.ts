@@ -4,16 +4,19 @@
  * passed as values in env).
  */
 import type { KongClient } from '../clients/kong';
+import type { KonnectClient } from '../clients/konnect';
 import type { OktaClient } from '../clients/okta';
 import type { RequestStore } from '../clients/requests';
 import type { SecretStore } from '../clients/secrets';
-import type { KongAccess, OktaAccess, StepConfig } from '../core/config';
+import type { KongAccess, KonnectAccess, OktaAccess, StepConfig } from '../core/config';
 import type { PortalUrlOptions } from '../core/portal-urls';
 import { PermanentError, RateLimitedError } from '../core/errors';
 
 export interface StepContext {
   okta: OktaClient;
   kong: KongClient;
+  /** The Konnect Portal Management API, for requests whose portal is a Konnect Dev Portal. */
+  konnect: KonnectClient;
   secrets: SecretStore;
   /** The request log and workspace lock; absent where runs are not recorded (workflow tests). */
   requests?: RequestStore;
@@ -44,14 +47,15 @@ export interface ClientBuilders {
   secrets(config: StepConfig): SecretStore;
   okta(access: OktaAccess, secrets: SecretStore): Promise<OktaClient>;
   kong(access: KongAccess, secrets: SecretStore): Promise<KongClient>;
+  konnect(access: KonnectAccess, secrets: SecretStore): Promise<KonnectClient>;
   requests(tableName: string, config: StepConfig): RequestStore;
 }
 
 /** The builders one function is given; the Okta and Kong tokens are secrets, so those need Secrets Manager. */
 export type ClientWiring = Partial<Pick<ClientBuilders, 'requests'>> &
   (
-    | { secrets?: undefined; okta?: undefined; kong?: undefined }
-    | (Pick<ClientBuilders, 'secrets'> & Partial<Pick<ClientBuilders, 'okta' | 'kong'>>)
+    | { secrets?: undefined; okta?: undefined; kong?: undefined; konnect?: undefined }
+    | (Pick<ClientBuilders, 'secrets'> & Partial<Pick<ClientBuilders, 'okta' | 'kong' | 'konnect'>>)
   );
 
 export async function buildStepContext(config: StepConfig, wiring: ClientWiring): Promise<StepContext> {
@@ -69,9 +73,18 @@ export async function buildStepContext(config: StepConfig, wiring: ClientWiring)
     : wiring.kong
       ? await wiring.kong(config.kong, secrets)
       : unavailable<KongClient>('Kong', 'not part of this function');
+  const konnect = !config.konnect
+    ? unavailable<KonnectClient>(
+        'Konnect',
+        'KONNECT_API_URL not set: this deployment serves no Konnect portal',
+      )
+    : wiring.konnect
+      ? await wiring.konnect(config.konnect, secrets)
+      : unavailable<KonnectClient>('Konnect', 'not part of this function');
   return {
     okta,
     kong,
+    konnect,
     secrets,
     ...(config.requestsTable && wiring.requests
       ? { requests: wiring.requests(config.requestsTable, config) }

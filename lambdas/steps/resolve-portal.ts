@@ -1,44 +1,41 @@
 /**
- * ResolvePortal and its undo DeletePortalSnapshot. Learns where the workspace's portal lives and
- * keeps its current `config.portal*` values in Secrets Manager (they can hold an earlier client
- * secret): as this run's rollback point, and - when no run has touched the workspace before - as
- * the teardown baseline, written before anything changes, whatever later happens to this run.
+ * ResolvePortal and its undo DeletePortalSnapshot. Learns where the portal lives (a Kong workspace
+ * or a Konnect portal) and keeps its current sign-in settings in Secrets Manager (a Kong workspace's
+ * can hold an earlier client secret): as this run's rollback point, and - when no run has touched
+ * the portal before - as the teardown baseline, written before anything changes, whatever later
+ * happens to this run.
  */
-import { derivePortalUrls } from '../core/portal-urls';
-import { maskedSettings } from '../core/settings-mask';
-import { weakeningsOf } from '../core/weakenings';
 import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
+import { portalOf } from './portal';
 import { baselineSnapshotName, ownerOf, rollbackSnapshotName } from './scope';
 import type { PortalResource, WorkflowState } from './state';
 
 export async function resolvePortal(
   state: WorkflowState,
-  { kong, secrets, portalUrls }: Pick<StepContext, 'kong' | 'secrets' | 'portalUrls'>,
+  ctx: Pick<StepContext, 'kong' | 'konnect' | 'secrets' | 'portalUrls'>,
 ): Promise<PortalResource> {
   const { workspace, dryRun } = state.request;
-  const env = await kong.readPortalEnvironment(workspace);
-  const urls = derivePortalUrls(workspace, env.configuration, portalUrls);
-  const warnings = weakeningsOf(env.settings, state.request);
+  const { secrets } = ctx;
+  const found = await portalOf(ctx, workspace).locate(state.request);
   const resource: PortalResource = {
-    workspaceId: env.workspaceId,
-    urls,
-    ...(warnings.length ? { warnings } : {}),
+    workspaceId: found.portalId,
+    urls: found.urls,
+    ...(found.warnings.length ? { warnings: found.warnings } : {}),
   };
   // Only a plan shows the settings as found, and never with a secret in them.
-  if (dryRun) return { ...resource, currentSettingsMasked: maskedSettings(env.settings) };
-  const snapshot = JSON.stringify(env.settings);
+  if (dryRun) return { ...resource, currentSettingsMasked: found.masked };
   const owner = ownerOf(state);
   const [rollback, baseline] = await Promise.all([
     // A rollback point a dead run left here is taken over: this run holds the workspace now.
-    secrets.put(rollbackSnapshotName(state), snapshot, {
+    secrets.put(rollbackSnapshotName(state), found.snapshot, {
       owner,
       takeOver: true,
-      description: `Kong workspace '${workspace}' portal settings before request ${state.requestId}`,
+      description: `Portal '${workspace}' sign-in settings before request ${state.requestId}`,
     }),
-    secrets.createIfAbsent(baselineSnapshotName(state), snapshot, {
+    secrets.createIfAbsent(baselineSnapshotName(state), found.snapshot, {
       owner,
-      description: `Kong workspace '${workspace}' portal settings before kong-portal-provisioner first configured it`,
+      description: `Portal '${workspace}' sign-in settings before kong-portal-provisioner first configured it`,
     }),
   ]);
   return {

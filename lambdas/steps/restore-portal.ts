@@ -1,47 +1,47 @@
 /**
- * RestorePortal (teardown): the Kong portal settings go back to the baseline saved before the
- * first provisioning. Without a baseline, Kong's defaults - but only if the portal still signs in
- * through the provisioner's app.
+ * RestorePortal (teardown): the portal's sign-in settings go back to the baseline saved before the
+ * first provisioning. Without a baseline, the product's defaults - but only if the portal still
+ * signs in through the provisioner's app.
  */
+import { portalResourceId } from '../core/portal-target';
 import type { UndoReport } from '../core/undo-report';
-import type { PortalSettings } from '../clients/kong';
 import type { StepContext } from './context';
+import { portalOf } from './portal';
 import { baselineSnapshotName, nameOf, scopeOf } from './scope';
 import type { TeardownState } from './teardown-state';
 
-const KONG_DEFAULTS: PortalSettings = {
-  portal: false,
-  portal_auth: null,
-  portal_auth_conf: null,
-  portal_auto_approve: null,
-};
-
 export async function restorePortal(
   state: TeardownState,
-  { kong, secrets, okta }: Pick<StepContext, 'kong' | 'secrets' | 'okta'>,
+  ctx: Pick<StepContext, 'kong' | 'konnect' | 'secrets' | 'okta' | 'portalUrls'>,
 ): Promise<UndoReport> {
   const { workspace } = state.request;
+  const { secrets, okta } = ctx;
+  const portal = portalOf(ctx, workspace);
   const restored = (changed: boolean): UndoReport => ({
-    removed: changed ? [`kong-workspace:${workspace}:portal-settings`] : [],
+    removed: changed ? [portalResourceId(workspace, 'settings')] : [],
     leftAlone: [],
   });
   const baselineArn = await secrets.arnOf(baselineSnapshotName(state));
+  // Kong settings are values, put back whoever set them; a Konnect identity provider is a resource,
+  // removed only when it is our app's - and without a baseline, only a portal using our app is reset.
+  const ours =
+    !baselineArn || portal.kind === 'konnect'
+      ? await okta
+          .lookupExisting(nameOf(state), scopeOf(state))
+          .then((found) => (found.app?.managedByProvisioner ? found.app.id : undefined))
+      : undefined;
   if (baselineArn) {
-    const baseline = JSON.parse(await secrets.get(baselineArn)) as PortalSettings;
-    return restored((await kong.restorePortalSettings(workspace, baseline)).changed);
+    const snapshot = await secrets.get(baselineArn);
+    return restored((await portal.restore(workspace, snapshot, { clientId: ours })).changed);
   }
-  const [existing, current] = await Promise.all([
-    okta.lookupExisting(nameOf(state), scopeOf(state)),
-    kong.readPortalSettings(workspace),
-  ]);
-  const conf = typeof current.portal_auth_conf === 'string' ? current.portal_auth_conf : '';
-  if (existing.app?.managedByProvisioner && conf.includes(`"${existing.app.id}"`)) {
-    return restored((await kong.restorePortalSettings(workspace, KONG_DEFAULTS)).changed);
+  if (ours) {
+    const outcome = await portal.resetIfSignsInWith(workspace, ours);
+    if (outcome !== 'not-ours') return restored(outcome === 'reset');
   }
   return {
     removed: [],
     leftAlone: [
-      { id: `kong-workspace:${workspace}`, reason: 'no baseline saved and the portal does not use our app' },
+      { id: portalResourceId(workspace), reason: 'no baseline saved and the portal does not use our app' },
     ],
   };
 }

@@ -122,7 +122,7 @@ describe('the service over HTTP', () => {
     });
     const view = await finished((accepted.body as unknown as Accepted).id);
     expect(view.status).toBe('PLANNED');
-    expect(view.plan).toMatchObject({ kong: { action: 'change', workspace: 'team-dry' } });
+    expect(view.plan).toMatchObject({ portal: { action: 'change', portal: 'team-dry' } });
     expect([...okta().control.calls, ...kong().control.calls].filter((c) => c.method !== 'GET').length).toBe(
       writesBefore,
     );

@@ -232,7 +232,7 @@ describe('POST /provisionings and GET /provisionings/{id}', () => {
     expect(final).toMatchObject({ status: 'PLANNED', dryRun: true, outputs: { requestId: id } });
     expect(final.plan).toMatchObject({
       okta: expect.arrayContaining([expect.objectContaining({ action: 'reuse' })]),
-      kong: { workspace: 'default', action: expect.any(String) },
+      portal: { portal: 'default', target: 'kong-ee-workspace', action: expect.any(String) },
       secrets: expect.any(Array),
     });
     // The plan shows the Kong settings, never the client secret in them.

@@ -28,6 +28,12 @@ const contract = ContractValidator.fromFile(DOC_FILE);
 const INEXPRESSIBLE_REASONS = new Set([
   'must not be shorter than accessTokenMinutes',
   'must not repeat a group',
+  // Which of workspace / portal a target takes, and what a Konnect request may not ask for.
+  'is required for target konnect',
+  "is for a Kong workspace portal; a Konnect portal is named by 'portal'",
+  "is for target konnect; a Kong workspace portal is named by 'workspace'",
+  "cannot be false for target konnect: Konnect's identity provider always verifies the issuer's certificate",
+  "must not start with 'konnect.' (that prefix names Konnect portals)",
 ]);
 
 type Json = Record<string, unknown>;

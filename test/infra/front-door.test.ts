@@ -54,7 +54,8 @@ describe('API Gateway', () => {
       properties: Record<string, { pattern?: string }>;
     };
     // `environment` defaults to the served one and `requestedBy` to the caller: neither is required on the wire.
-    expect(provisioning.required.sort()).toEqual(['oktaGroups', 'workspace']);
+    // `workspace` (Kong) or `portal` (Konnect): which one is required depends on `target`, checked by the handler.
+    expect(provisioning.required.sort()).toEqual(['oktaGroups']);
     expect(provisioning.additionalProperties).toBe(false);
     expect(provisioning.properties.workspace?.pattern).toBe('^[A-Za-z0-9._~-]+$');
   });

@@ -3,6 +3,7 @@
 // documented rate and concurrency limits with the headers Okta sends - all through real HTTP, off
 // by default, and read correctly by the provisioner's own Okta client and its rate-limit wait.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KonnectClient } from '../../lambdas/clients/konnect';
 import { KongClient } from '../../lambdas/clients/kong';
 import { OktaClient } from '../../lambdas/clients/okta';
 import { SecretStore } from '../../lambdas/clients/secrets';
@@ -321,6 +322,7 @@ describe("the provisioner's Okta client under enforced limits", () => {
   const stepContext = (): StepContext => ({
     okta: client(),
     kong: new KongClient({ adminUrl: kong.url, token: kong.token }),
+    konnect: new KonnectClient({ baseUrl: 'http://127.0.0.1:9', token: 'unused' }),
     secrets: new SecretStore(new SecretsManagerClient({ region: 'us-east-1' })),
     sleep,
   });

@@ -30,7 +30,7 @@ export interface Entry {
   fn: string;
   /** The module the handler is imported from. */
   module: string;
-  /** Client builders given (secrets, okta, kong, requests). */
+  /** Client builders given (secrets, okta, kong, konnect, requests). */
   clients: string[];
   /** Okta resource families given to oktaWith(). */
   oktaFamilies: string[];
@@ -52,7 +52,7 @@ export function stepEntries(): Entry[] {
       module: module ? `lambdas/steps/${module}.ts` : '(not imported)',
       clients: [...wiring.replace(/oktaWith\(\{[^}]*\}\)/, '').matchAll(/(\w+)\s*(?::|,|$)/g)]
         .map((m) => m[1] ?? '')
-        .filter((c) => ['secrets', 'okta', 'kong', 'requests'].includes(c))
+        .filter((c) => ['secrets', 'okta', 'kong', 'konnect', 'requests'].includes(c))
         .sort(),
       oktaFamilies: [...families.matchAll(/(\w+):/g)].map((m) => m[1] ?? '').sort(),
     };

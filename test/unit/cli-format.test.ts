@@ -369,9 +369,10 @@ describe('outcome, status and plan views', () => {
         { action: 'create', what: "OIDC Web app 'kong-portal-dev.w'", detail: { redirectUri: 'http://r' } },
         { action: 'conflict', what: "authorization server 'kong-portal-dev.w'", detail: { id: 'aus9' } },
       ],
-      kong: {
+      portal: {
         action: 'change',
-        workspace: 'w',
+        target: 'kong-ee-workspace',
+        portal: 'w',
         portalUrl: 'http://p',
         redirectUri: 'http://r',
         before: { portal: false, portal_auth: null, portal_auth_conf: null },

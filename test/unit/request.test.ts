@@ -37,7 +37,54 @@ describe('provisioning request', () => {
       sslVerify: true,
       tokenLifetimes: { accessTokenMinutes: 60, refreshTokenWindowMinutes: 10080 },
       dryRun: false,
+      target: 'kong-ee-workspace',
     });
+  });
+
+  it('keys a Konnect request by its portal, so it never shares a lock or an Okta app with a Kong workspace', () => {
+    const { workspace: _ws, ...rest } = minimal;
+    const request = parseProvisioningRequest({ ...rest, target: 'konnect', portal: 'developer-portal' });
+    expect(request).toMatchObject({
+      target: 'konnect',
+      workspace: 'konnect.developer-portal',
+      audience: 'api://kong-portal-dev.konnect.developer-portal',
+    });
+    expect(parseProvisioningRequest({ ...rest, portal: 'developer-portal' }).target).toBe('konnect');
+  });
+
+  it.each([
+    [{ target: 'konnect' }, 'portal', 'is required for target konnect'],
+    [
+      { target: 'konnect', portal: 'p', workspace: 'team-a' },
+      'workspace',
+      "is for a Kong workspace portal; a Konnect portal is named by 'portal'",
+    ],
+    [
+      { workspace: 'team-a', portal: 'p', target: 'kong-ee-workspace' },
+      'portal',
+      "is for target konnect; a Kong workspace portal is named by 'workspace'",
+    ],
+    [
+      { target: 'konnect', portal: 'My Portal' },
+      'portal',
+      "may contain only letters, digits and '.', '-', '_', '~': give a portal whose name has other characters by its id",
+    ],
+    [
+      { target: 'konnect', portal: 'p', sslVerify: false },
+      'sslVerify',
+      "cannot be false for target konnect: Konnect's identity provider always verifies the issuer's certificate",
+    ],
+    [
+      { workspace: 'konnect.p' },
+      'workspace',
+      "must not start with 'konnect.' (that prefix names Konnect portals)",
+    ],
+    [{ target: 'saas', workspace: 'team-a' }, 'target', 'must be one of kong-ee-workspace, konnect'],
+  ])('refuses %p: %s %s', (fields, field, reason) => {
+    const { workspace: _ws, ...rest } = minimal;
+    expect(() => parseProvisioningRequest({ ...rest, ...fields })).toThrow(
+      expect.objectContaining({ issues: expect.arrayContaining([{ field, reason }]) }),
+    );
   });
 
   it('derives the claim name from the e-mail attribute unless one is given', () => {

@@ -43,8 +43,10 @@ describe('step function entries (lambdas/steps/functions/)', () => {
     for (const { name, access } of allHandlers()) {
       const okta = access.includes('okta-token');
       const kong = access.includes('kong-token');
+      const konnect = access.includes('konnect-token');
       const expected = [
         ...(kong ? ['kong'] : []),
+        ...(konnect ? ['konnect'] : []),
         ...(okta ? ['okta'] : []),
         ...(finalizers.includes(name) ? ['requests'] : []),
         ...(okta || kong || access.some((a) => a.includes(':')) ? ['secrets'] : []),

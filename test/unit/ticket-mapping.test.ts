@@ -140,8 +140,8 @@ describe('Jira deliveries', () => {
     expect(validate(provision(jiraDecision(payload, 'd', JIRA)))).toEqual({
       ok: false,
       issues: [
-        { field: 'workspace (Jira field customfield_10050)', reason: 'is required' },
         { field: 'oktaGroups (Jira field customfield_10052)', reason: 'is required' },
+        { field: 'workspace (Jira field customfield_10050)', reason: 'is required' },
       ],
     });
   });

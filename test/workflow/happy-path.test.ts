@@ -151,7 +151,7 @@ it('a dry run returns the plan and writes nothing, with any existing secret mask
     status: string;
     plan: {
       okta: Array<{ action: string; what: string }>;
-      kong: { action: string; before: Record<string, unknown> };
+      portal: { action: string; before: Record<string, unknown> };
     };
   };
   expect(output.status).toBe('PLANNED');
@@ -163,8 +163,8 @@ it('a dry run returns the plan and writes nothing, with any existing secret mask
     'create',
     'create',
   ]);
-  expect(output.plan.kong.action).toBe('change');
-  expect(JSON.stringify(output.plan.kong.before)).toContain('***');
+  expect(output.plan.portal.action).toBe('change');
+  expect(JSON.stringify(output.plan.portal.before)).toContain('***');
   expect(JSON.stringify(execution.events)).not.toContain(oldSecret);
 
   expect(h.okta.state.apps()).toEqual([]);

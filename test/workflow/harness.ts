@@ -4,17 +4,21 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KongClient } from '../../lambdas/clients/kong';
+import { KonnectClient } from '../../lambdas/clients/konnect';
 import { OktaClient } from '../../lambdas/clients/okta';
 import { SecretStore } from '../../lambdas/clients/secrets';
 import type { StepContext } from '../../lambdas/steps/context';
 import { startSecretsManagerEmulator } from '../../local/emulators/secrets-manager';
 import { startKongSandbox, type KongSandbox } from '../../local/sandboxes/kong';
+import { startKonnectSandbox, type KonnectSandbox } from '../../local/sandboxes/konnect';
 import { startOktaSandbox, type OktaSandbox } from '../../local/sandboxes/okta';
 import { runLocally, type JsonValue, type LocalExecution } from '../../local/workflow/runner';
 
 export interface Harness {
   okta: OktaSandbox;
   kong: KongSandbox;
+  /** A Konnect organization with one portal, `developer-portal`. */
+  konnect: KonnectSandbox;
   secrets: Awaited<ReturnType<typeof startSecretsManagerEmulator>>;
   ctx: StepContext;
   /** The same context with a Kong client configured otherwise (e.g. another RBAC header). */
@@ -28,15 +32,17 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const [okta, kong, secrets] = await Promise.all([
+  const [okta, kong, konnect, secrets] = await Promise.all([
     startOktaSandbox(),
     startKongSandbox(),
+    startKonnectSandbox(),
     startSecretsManagerEmulator(),
   ]);
   const sleeps: number[] = [];
   const ctx: StepContext = {
     okta: new OktaClient({ orgUrl: okta.url, token: okta.token, timeoutMs: 2_000 }),
     kong: new KongClient({ adminUrl: kong.url, token: kong.token, timeoutMs: 2_000 }),
+    konnect: new KonnectClient({ baseUrl: konnect.url, token: konnect.token, timeoutMs: 2_000 }),
     secrets: new SecretStore(
       new SecretsManagerClient({
         region: 'us-east-1',
@@ -52,6 +58,7 @@ export async function startHarness(): Promise<Harness> {
   const harness: Harness = {
     okta,
     kong,
+    konnect,
     secrets,
     ctx,
     ctxWith: ({ kongRbacHeader }) => ({
@@ -72,12 +79,14 @@ export async function startHarness(): Promise<Harness> {
       okta.control.clearFaults();
       kong.control.reset();
       kong.control.clearFaults();
+      konnect.control.reset();
+      konnect.control.clearFaults();
       okta.control.addGroup('Developers');
       kong.control.addWorkspace('team-a', teamAConfig);
       sleeps.length = 0;
     },
     close: async () => {
-      await Promise.all([okta.close(), kong.close(), secrets.close()]);
+      await Promise.all([okta.close(), kong.close(), konnect.close(), secrets.close()]);
     },
   };
   await harness.reset();
@@ -115,6 +124,7 @@ export function useHarness(): () => Harness {
   afterEach(() => {
     expect(harness?.okta.control.contractViolations).toEqual([]);
     expect(harness?.kong.control.contractViolations).toEqual([]);
+    expect(harness?.konnect.control.contractViolations).toEqual([]);
   });
   return () => harness as Harness;
 }

@@ -62,7 +62,7 @@ it('masks every secret value of 500 generated confs, in the settings and in the 
         portal_auth: 'openid-connect',
         portal_auth_conf: JSON.stringify(c),
       });
-      const plan: PlanView = { kong: { action: 'change', workspace: 'w', before: masked, after: {} } };
+      const plan: PlanView = { portal: { action: 'change', portal: 'w', before: masked, after: {} } };
       expect(leaks([JSON.stringify(masked), formatPlan(plan).join('\n')], values)).toEqual([]);
       // ...while a safe field stays readable.
       expect(JSON.stringify(masked)).toContain('old-client');

@@ -1,15 +1,17 @@
-/** Entry of the RestorePortal function: restore-portal.ts with Secrets Manager, Kong, Okta. */
+/** Entry of the RestorePortal function: restore-portal.ts with Secrets Manager, Kong, Konnect, Okta. */
 import { OktaApps } from '../../clients/okta/apps';
 import { OktaAuthServers } from '../../clients/okta/auth-servers';
 import { OktaAuthorization } from '../../clients/okta/authorization';
 import { restorePortal } from '../restore-portal';
 import { stepLambda } from '../lambda';
 import { kong } from '../wiring/kong';
+import { konnect } from '../wiring/konnect';
 import { oktaWith } from '../wiring/okta';
 import { secrets } from '../wiring/secrets';
 
 export const handler = stepLambda('RestorePortal', restorePortal, {
   secrets,
   kong,
+  konnect,
   okta: oktaWith({ apps: OktaApps, authServers: OktaAuthServers, authorization: OktaAuthorization }),
 });
