@@ -150,8 +150,14 @@ const scope = z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/, 'must be an OAuth sc
 function isKonnect(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const target = 'target' in body ? body.target : undefined;
-  return target === 'konnect' || (target === undefined && 'portal' in body && body.portal !== undefined);
+  if (target !== undefined) return target === 'konnect';
+  return (
+    ('portal' in body && body.portal !== undefined) || ('workspace' in body && isKonnectKey(body.workspace))
+  );
 }
+
+const isKonnectKey = (workspace: unknown): boolean =>
+  typeof workspace === 'string' && workspace.startsWith(KONNECT_KEY_PREFIX);
 
 /** A Konnect portal by id (a UUID) or by name; the name becomes part of the request's key. */
 const konnectPortal = z
@@ -195,7 +201,7 @@ export const provisioningRequestSchema = z
     dryRun: z.boolean({ error: 'must be true or false' }).default(false),
   })
   // Reported beside every other field's issue (a refinement alone runs only on an otherwise valid body).
-  .refine((r) => !isKonnect(r) || r.portal !== undefined, {
+  .refine((r) => !isKonnect(r) || r.portal !== undefined || isKonnectKey(r.workspace), {
     path: ['portal'],
     message: 'is required for target konnect',
     when: () => true,
@@ -207,7 +213,9 @@ export const provisioningRequestSchema = z
   })
   .superRefine((r, ctx) => {
     if (isKonnect(r)) {
-      if (r.workspace !== undefined)
+      // The key itself (`konnect.<portal>`, as a parsed request carries it) names the portal too.
+      const sameKey = r.portal === undefined || r.workspace === konnectKey(r.portal);
+      if (r.workspace !== undefined && !(isKonnectKey(r.workspace) && sameKey))
         ctx.addIssue({
           code: 'custom',
           path: ['workspace'],
@@ -228,7 +236,7 @@ export const provisioningRequestSchema = z
           path: ['portal'],
           message: "is for target konnect; a Kong workspace portal is named by 'workspace'",
         });
-      if (r.workspace?.startsWith(KONNECT_KEY_PREFIX))
+      if (isKonnectKey(r.workspace))
         ctx.addIssue({
           code: 'custom',
           path: ['workspace'],

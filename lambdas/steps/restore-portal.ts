@@ -24,12 +24,9 @@ export async function restorePortal(
   const baselineArn = await secrets.arnOf(baselineSnapshotName(state));
   // Kong settings are values, put back whoever set them; a Konnect identity provider is a resource,
   // removed only when it is our app's - and without a baseline, only a portal using our app is reset.
-  const ours =
-    !baselineArn || portal.kind === 'konnect'
-      ? await okta
-          .lookupExisting(nameOf(state), scopeOf(state))
-          .then((found) => (found.app?.managedByProvisioner ? found.app.id : undefined))
-      : undefined;
+  const needsOurs = !baselineArn || portal.kind === 'konnect';
+  const found = needsOurs ? await okta.lookupExisting(nameOf(state), scopeOf(state)) : undefined;
+  const ours = found?.app?.managedByProvisioner ? found.app.id : undefined;
   if (baselineArn) {
     const snapshot = await secrets.get(baselineArn);
     return restored((await portal.restore(workspace, snapshot, { clientId: ours })).changed);

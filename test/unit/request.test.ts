@@ -50,6 +50,11 @@ describe('provisioning request', () => {
       audience: 'api://kong-portal-dev.konnect.developer-portal',
     });
     expect(parseProvisioningRequest({ ...rest, portal: 'developer-portal' }).target).toBe('konnect');
+    // A parsed request parses to itself (the workflow validates what the API accepted).
+    expect(parseProvisioningRequest(request)).toEqual(request);
+    expect(parseProvisioningRequest(parseProvisioningRequest(minimal))).toEqual(
+      parseProvisioningRequest(minimal),
+    );
   });
 
   it.each([
@@ -75,9 +80,14 @@ describe('provisioning request', () => {
       "cannot be false for target konnect: Konnect's identity provider always verifies the issuer's certificate",
     ],
     [
-      { workspace: 'konnect.p' },
+      { workspace: 'konnect.p', target: 'kong-ee-workspace' },
       'workspace',
       "must not start with 'konnect.' (that prefix names Konnect portals)",
+    ],
+    [
+      { workspace: 'konnect.p', portal: 'q' },
+      'workspace',
+      "is for a Kong workspace portal; a Konnect portal is named by 'portal'",
     ],
     [{ target: 'saas', workspace: 'team-a' }, 'target', 'must be one of kong-ee-workspace, konnect'],
   ])('refuses %p: %s %s', (fields, field, reason) => {
