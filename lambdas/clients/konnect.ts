@@ -8,7 +8,7 @@
  * never logged, never in an error, never in a returned object (Konnect marks it writeOnly).
  */
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentError, type ProvisionerError } from '../core/errors';
 import { mapAxiosError } from './axios-errors';
 import { logger } from './logger';
