@@ -43,6 +43,7 @@ const CONFIG: ProvisioningConfig = {
   kongAdminUrl: 'https://kong-admin.example.com:8444',
   oktaTokenSecretName: 'ops/okta-api-token',
   kongTokenSecretName: 'ops/kong-admin-token',
+  konnect: { apiUrl: 'https://eu.api.konghq.com', tokenSecretName: 'ops/konnect-token' },
 };
 
 /** Token values a deployer may have in their shell (local mode): they must never reach the template. */
@@ -237,6 +238,9 @@ function tokenAccessFindings(from: Record<string, CfnResource>, config: Provisio
   const tokens = [
     { access: 'okta-token' as const, arn: secretArn(config.oktaTokenSecretName) },
     { access: 'kong-token' as const, arn: secretArn(config.kongTokenSecretName) },
+    ...(config.konnect
+      ? [{ access: 'konnect-token' as const, arn: secretArn(config.konnect.tokenSecretName) }]
+      : []),
   ];
   return stepFunctions(from).flatMap((fn) => {
     const statements = roleStatements(from, fn.roleId);
@@ -611,6 +615,39 @@ describe('IAM least privilege', () => {
         expect(flat(fn.env.OKTA_TOKEN_SECRET_ARN)).toContain(`:secret:${CONFIG.oktaTokenSecretName}`);
       }
     }
+  });
+
+  it('gives only the portal steps the Konnect API URL and token secret, and only where Konnect is configured', () => {
+    // Intent: the Konnect token is readable by the four portal steps and nothing else; a deployment
+    // without Konnect gives no function a Konnect setting.
+    const konnectArn = secretArn('ops/konnect-token');
+    for (const fn of functions) {
+      const needs = accessOf(fn.handler).includes('konnect-token');
+      const statements = roleStatements(resources, fn.roleId);
+      expect({
+        fn: fn.handler,
+        konnectEnv: Object.keys(fn.env)
+          .filter((k) => k.startsWith('KONNECT_'))
+          .sort(),
+        canRead: allows(statements, 'secretsmanager:GetSecretValue', konnectArn),
+      }).toEqual({
+        fn: fn.handler,
+        konnectEnv: needs ? ['KONNECT_API_URL', 'KONNECT_TOKEN_SECRET_ARN'] : [],
+        canRead: needs,
+      });
+      if (needs) expect(fn.env.KONNECT_API_URL).toBe('https://eu.api.konghq.com');
+    }
+    expect(
+      functions
+        .filter((fn) => accessOf(fn.handler).includes('konnect-token'))
+        .map((f) => f.handler)
+        .sort(),
+    ).toEqual(['ConfigurePortal', 'ResolvePortal', 'RestorePortal', 'RevertPortal']);
+    const { konnect: _konnect, ...withoutKonnect } = CONFIG;
+    const plain = build(withoutKonnect).resources;
+    expect(
+      lambdaFunctions(plain).filter((fn) => Object.keys(fn.env).some((k) => k.startsWith('KONNECT_'))),
+    ).toEqual([]);
   });
 
   it('gives only the functions whose step talks to Kong the Kong URL and token secret', () => {

@@ -7,6 +7,7 @@ export const TICKETS_CONFIG: ProvisioningConfig = {
   kongAdminUrl: 'https://kong-admin.example.com:8444',
   oktaTokenSecretName: 'ops/okta-api-token',
   kongTokenSecretName: 'ops/kong-admin-token',
+  konnect: { apiUrl: 'https://eu.api.konghq.com', tokenSecretName: 'ops/konnect-token' },
   tickets: {
     jira: {
       siteUrl: 'https://acme.atlassian.net',
