@@ -28,6 +28,8 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
       // Loaded at start-up by our dependencies, never called by us: see each stand-in's comment.
       'whatwg-url=./lambdas/clients/stand-ins/whatwg-url.cjs',
       'form-data=./lambdas/clients/stand-ins/form-data.cjs',
+      // Lambda's credentials are in the environment: the rest of the default chain is never used.
+      '@aws-sdk/credential-provider-node=./lambdas/clients/stand-ins/credential-provider-node.ts',
     ],
   },
   forceDockerBundling: false,
