@@ -208,7 +208,7 @@ export function renderBenchmarks(r: BenchResults): string {
     '',
     '## Burst',
     '',
-    `${r.burst.runs} provisionings for ${r.burst.runs} workspaces submitted at once; every call takes ${r.burst.latencyMs} ms; the Okta sandbox enforces Okta's per-minute limits for a One App org and a concurrency limit of ${r.burst.concurrency}, with a minute of ${r.burst.minuteMs} ms (time factor ${r.burst.timeFactor}); Step Functions' retry waits are scaled by the same factor. The bound is the busiest bucket's calls per run x runs / its per-minute limit.`,
+    `${r.burst.runs} provisionings for ${r.burst.runs} workspaces submitted at once; every call takes ${r.burst.latencyMs} ms; the Okta sandbox enforces Okta's per-minute limits for a One App org and a concurrency limit of ${r.burst.concurrency}, with a minute of ${r.burst.minuteMs} ms (time factor ${r.burst.timeFactor}); Step Functions' retry waits are scaled by the same factor. The bound is the busiest bucket's calls per run x runs / its per-minute limit, as the issue defines it: a steady rate. Okta's limits are per fixed window (a bucket's quota renews each minute), so a burst can use one window's whole quota and the next window's at its start, and finish below that bound: a ratio under 1 is possible and says the run kept up with the windows. Okta's reset header is in whole seconds, which is why the minute is not scaled further.`,
     '',
     table(
       [

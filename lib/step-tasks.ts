@@ -50,10 +50,12 @@ export function addForwardRetries(state: Retrying): void {
     jitterStrategy: sfn.JitterType.FULL,
   });
   // The step itself already waited for X-Rate-Limit-Reset before failing; this backoff is the floor.
+  // A refusal changes nothing, and in a burst one call can be refused many times (a concurrency 429
+  // comes back within a second): enough attempts to outlast a storm, as the burst bench showed.
   state.addRetry({
     errors: [ERRORS.rateLimited],
     interval: Duration.seconds(5),
-    maxAttempts: 5,
+    maxAttempts: 10,
     backoffRate: 2,
     maxDelay: Duration.seconds(120),
     jitterStrategy: sfn.JitterType.FULL,

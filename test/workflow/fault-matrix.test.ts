@@ -246,3 +246,17 @@ describe('when the outcome cannot be recorded', () => {
     expect(snapshot()).toEqual(before);
   });
 });
+
+describe('a long rate-limit storm', () => {
+  it('a create refused with 429 seven times in a row still ends SUCCEEDED with one app', async () => {
+    // Intent: in a burst, a call can be refused many times (each refusal uses no quota, and 35
+    // calls at once already hold the concurrency limit); every refusal is waited out and retried,
+    // so the run outlasts the storm instead of failing after a handful of attempts.
+    await freshRun();
+    h.okta.control.inject({ route: '/api/v1/apps', method: 'POST', rateLimitResetInSeconds: 1, times: 7 });
+    const execution = await h.run(provisioningInput());
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(ours().apps).toBe(1);
+    expect(h.okta.control.callsTo('POST', '/api/v1/apps').filter((c) => c.status === 429)).toHaveLength(7);
+  });
+});
