@@ -7,7 +7,7 @@ import { portalResourceId } from '../core/portal-target';
 import type { UndoReport } from '../core/undo-report';
 import type { StepContext } from './context';
 import { portalOf } from './portal';
-import { baselineSnapshotName, nameOf, scopeOf } from './scope';
+import { anyRunOf, baselineSnapshotName, nameOf } from './scope';
 import type { TeardownState } from './teardown-state';
 
 export async function restorePortal(
@@ -25,8 +25,9 @@ export async function restorePortal(
   // Kong settings are values, put back whoever set them; a Konnect identity provider is a resource,
   // removed only when it is our app's - and without a baseline, only a portal using our app is reset.
   const needsOurs = !baselineArn || portal.kind === 'konnect';
-  const found = needsOurs ? await okta.lookupExisting(nameOf(state), scopeOf(state)) : undefined;
-  const ours = found?.app?.managedByProvisioner ? found.app.id : undefined;
+  // Our app, whichever run made it (an Okta OIDC app's client id is its id).
+  const located = needsOurs ? await okta.apps.locate(nameOf(state), anyRunOf(state)) : [];
+  const ours = located.find((app) => app.ownership === 'this-request')?.id;
   if (baselineArn) {
     const snapshot = await secrets.get(baselineArn);
     return restored((await portal.restore(workspace, snapshot, { clientId: ours })).changed);

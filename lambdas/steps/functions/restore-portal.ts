@@ -1,7 +1,5 @@
 /** Entry of the RestorePortal function: restore-portal.ts with Secrets Manager, Kong, Konnect, Okta. */
 import { OktaApps } from '../../clients/okta/apps';
-import { OktaAuthServers } from '../../clients/okta/auth-servers';
-import { OktaAuthorization } from '../../clients/okta/authorization';
 import { restorePortal } from '../restore-portal';
 import { stepLambda } from '../lambda';
 import { kong } from '../wiring/kong';
@@ -13,5 +11,5 @@ export const handler = stepLambda('RestorePortal', restorePortal, {
   secrets,
   kong,
   konnect,
-  okta: oktaWith({ apps: OktaApps, authServers: OktaAuthServers, authorization: OktaAuthorization }),
+  okta: oktaWith({ apps: OktaApps }),
 });
