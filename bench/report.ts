@@ -322,6 +322,8 @@ export function renderBenchmarks(r: BenchResults): string {
     '',
     `Standing cost of a provisioned workspace: ${r.single.secretsKept} secret(s) kept in Secrets Manager = ${usd(c.standingPerWorkspaceMonth.secrets)} per month, its DynamoDB records ${usd(c.standingPerWorkspaceMonth.dynamoDb)} per month - a workspace kept for a month costs more than ${Math.floor(c.standingPerWorkspaceMonth.total / (c.perThousand.total / 1000))} provisionings.`,
     '',
+    'What is kept, and why it must be: the client secret (`.../client-secret`: the one copy the provisioner holds, which ConfigurePortal reads by ARN and a successful run reports by ARN) and the teardown baseline (`.../kong-baseline`: the portal settings before the first provisioning - the only record of them, and a Kong workspace\'s can hold another client secret, session secrets and keys, so it is a secret too). The per-run rollback point is deleted when the run succeeds. Not done: for a workspace whose settings were the product defaults, the baseline could be dropped (saving one secret, half the standing cost) if a later run could tell "defaults, not recorded" from "never recorded"; that needs a marker ResolvePortal can read without reading the client secret (a DescribeSecret-only permission), which this version does not add.',
+    '',
     '## The local stack',
     '',
     table(
