@@ -163,6 +163,28 @@ describe('parseCommandLine', () => {
     }
   });
 
+  it('names a Konnect portal with --portal: in the body, and as the konnect.<portal> key of its teardown', () => {
+    const provision = parseCommandLine(['provision', '--portal', 'developer-portal', '--group', 'G']);
+    expect(provision).toMatchObject({
+      kind: 'provision',
+      body: { portal: 'developer-portal', oktaGroups: ['G'] },
+    });
+    expect(provision.kind === 'provision' && provision.body.workspace).toBeUndefined();
+    expect(parseCommandLine(['plan', '--target', 'konnect', '--portal', 'p1', '--group', 'G'])).toMatchObject(
+      { kind: 'plan', body: { target: 'konnect', portal: 'p1', dryRun: true } },
+    );
+    expect(parseCommandLine(['teardown', '--portal', 'developer-portal'])).toMatchObject({
+      kind: 'teardown',
+      workspace: 'konnect.developer-portal',
+    });
+    expect(() => parseCommandLine(['teardown', '--target', 'konnect', '--workspace', 'w'])).toThrow(
+      '--portal is required',
+    );
+    expect(() => parseCommandLine(['teardown', '--target', 'saas', '--workspace', 'w'])).toThrow(
+      "--target must be kong-ee-workspace or konnect, not 'saas'",
+    );
+  });
+
   it('tears down in the served environment when none is named', () => {
     const cmd = parseCommandLine(['teardown', '--workspace', 'w']);
     expect(cmd).toMatchObject({ kind: 'teardown', workspace: 'w' });

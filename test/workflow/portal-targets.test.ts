@@ -34,6 +34,8 @@ interface TargetCase {
   signInProblems(issuer: string, clientId: string): string[];
   /** Every write a provisioning makes to the portal. */
   writes: ReadonlyArray<{ method: string; route: string }>;
+  /** Every write a teardown makes to it (after a provisioning with autoApprove on). */
+  teardownWrites: ReadonlyArray<{ method: string; route: string }>;
   sandbox(): Pick<Harness['kong']['control'], 'inject' | 'callsTo'>;
 }
 
@@ -58,6 +60,7 @@ const CASES: TargetCase[] = [
     },
     signInProblems: () => h.kong.state.signInProblems('team-a'),
     writes: [{ method: 'PATCH', route: '/workspaces/{workspace_id_or_name}' }],
+    teardownWrites: [{ method: 'PATCH', route: '/workspaces/{workspace_id_or_name}' }],
     sandbox: () => h.kong.control,
   },
   {
@@ -89,6 +92,10 @@ const CASES: TargetCase[] = [
       { method: 'PATCH', route: PORTAL },
       { method: 'POST', route: IDPS },
       { method: 'PATCH', route: IDP },
+    ],
+    teardownWrites: [
+      { method: 'DELETE', route: IDP },
+      { method: 'PATCH', route: PORTAL },
     ],
     sandbox: () => h.konnect.control,
   },
@@ -207,6 +214,34 @@ describe.each(CASES)('$target', (c) => {
         const output = execution.output as { issuer: string; clientId: string };
         expect(c.signInProblems(output.issuer, output.clientId)).toEqual([]);
       }
+    });
+  });
+
+  describe.each(c.teardownWrites)('teardown: $method $route', (write) => {
+    it.each(['503 once', '429 with reset', 'write committed, response lost'])(
+      '%s: the portal still ends exactly as it was',
+      async (faultName) => {
+        const before = c.settings();
+        expect((await h.run(input({ autoApprove: true }))).status).toBe('SUCCEEDED');
+        c.sandbox().inject({ ...write, ...FAULTS[faultName] });
+        const execution = await teardown(c.key);
+        expect(execution.status).toBe('SUCCEEDED');
+        // The fault was met (a delete whose answer was lost is found done on the retry: no second call).
+        expect(c.sandbox().callsTo(write.method, write.route).length).toBeGreaterThanOrEqual(1);
+        expect(c.settings()).toEqual(before);
+        expect(oktaOf(c.key).apps).toHaveLength(0);
+      },
+    );
+
+    it('permanent 400: the teardown does not claim success and names what it left', async () => {
+      expect((await h.run(input({ autoApprove: true }))).status).toBe('SUCCEEDED');
+      c.sandbox().inject({ ...write, status: 400, times: 100 });
+      const execution = await teardown(c.key);
+      expect(execution.status).toBe('FAILED');
+      // What may remain is named, the portal's settings first: a re-run finishes the job.
+      const { leftovers } = JSON.parse(execution.cause!) as { leftovers: string[] };
+      expect(leftovers[0]).toMatch(/-(workspace|portal):.*:(portal|sign-in)-settings/);
+      expect(leftovers.join(' ')).toContain(`kong-portal-dev.${c.key}`);
     });
   });
 
