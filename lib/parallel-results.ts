@@ -1,8 +1,9 @@
 /**
  * What a Parallel state of our flows hands on. Every branch gets a copy of the state and writes its
  * steps' results into it as if it ran alone; Step Functions then returns the branches' documents as
- * an array. The ResultSelector built here rebuilds `$.resources` from that array: the results
- * written before the Parallel (from the first branch's copy) plus each branch step's own result.
+ * an array. The selector built here rebuilds `$.resources` from that array: the results written
+ * before the Parallel plus each branch step's own result (settled-parallel.ts reads them once every
+ * branch has ended).
  */
 import type { FlowNode, StepMeta } from '../lambdas/steps/catalogue';
 import { isParallel } from '../lambdas/steps/catalogue';
@@ -30,14 +31,23 @@ function place(tree: Selector, path: string, source: string): void {
   node[`${leaf}.$`] = source;
 }
 
+/** Where the results are read from: by default a ResultSelector's view (the branches' array). */
+export interface ResultRoots {
+  before: string;
+  branch(index: number): string;
+}
+
+const SELECTOR_ROOTS: ResultRoots = { before: '$[0].resources', branch: (i) => `$[${i}].resources` };
+
 export function parallelResultSelector(
   before: readonly string[],
   branches: ReadonlyArray<readonly StepMeta[]>,
+  roots: ResultRoots = SELECTOR_ROOTS,
 ): Selector {
   const tree: Selector = {};
-  for (const key of before) place(tree, key, `$[0].resources.${key}`);
+  for (const key of before) place(tree, key, `${roots.before}.${key}`);
   branches.forEach((branch, i) => {
-    for (const key of resultKeysOf(branch)) place(tree, key, `$[${i}].resources.${key}`);
+    for (const key of resultKeysOf(branch)) place(tree, key, `${roots.branch(i)}.${key}`);
   });
   return tree;
 }

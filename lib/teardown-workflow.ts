@@ -15,7 +15,8 @@ import {
   teardownFlow,
   type StepMeta,
 } from '../lambdas/steps/catalogue';
-import { parallelResultSelector, resultKeysOf } from './parallel-results';
+import { resultKeysOf } from './parallel-results';
+import { settledParallel } from './settled-parallel';
 import { acknowledgeStateMachineGrants, addForwardRetries, stepTasks } from './step-tasks';
 
 export const TEARDOWN_FAILED = 'TeardownFailed';
@@ -59,36 +60,30 @@ export class TeardownWorkflow extends Construct {
       addForwardRetries(state);
       return state;
     };
-    const states = teardownFlow.map((node, index) => {
-      let state: sfn.TaskStateBase | sfn.Parallel;
+    // Each node: where the flow enters it, and where it continues from.
+    const nodes = teardownFlow.map((node, index): [sfn.IChainable, sfn.INextable] => {
       if (isParallel(node)) {
-        state = new sfn.Parallel(this, node.name, {
-          stateName: node.name,
-          resultSelector: parallelResultSelector(resultKeysOf(teardownFlow.slice(0, index)), node.branches),
-          resultPath: '$.resources',
-        });
-        for (const branch of node.branches) {
-          const [first, ...rest] = branch.map(task);
-          state.branch(
-            rest.reduce<sfn.Chain>((c, s) => c.next(s), sfn.Chain.start(first as sfn.TaskStateBase)),
-          );
-        }
-      } else {
-        state = task(node);
+        const { parallel, end } = settledParallel(
+          this,
+          node,
+          resultKeysOf(teardownFlow.slice(0, index)),
+          task,
+          failed,
+        );
+        parallel.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.failure' });
+        return [parallel, end];
       }
+      const state = task(node);
       state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.failure' });
-      return state;
+      return [state, state];
     });
     const done = finalize(FINALIZE_STATES.tornDown, 'TORN_DOWN');
     addForwardRetries(done);
     done.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.failure' });
     done.next(new sfn.Succeed(this, 'TornDown', { outputPath: '$.final' }));
 
-    const [first, ...rest] = states;
-    const chain = [...rest, done].reduce<sfn.Chain>(
-      (c, s) => c.next(s),
-      sfn.Chain.start(first as sfn.TaskStateBase | sfn.Parallel),
-    );
+    nodes.forEach(([, end], i) => end.next(nodes[i + 1]?.[0] ?? done));
+    const chain = (nodes[0] as [sfn.IChainable, sfn.INextable])[0];
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,

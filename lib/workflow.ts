@@ -27,7 +27,8 @@ import {
   type FlowNode,
   type StepMeta,
 } from '../lambdas/steps/catalogue';
-import { parallelResultSelector, resultKeysOf } from './parallel-results';
+import { resultKeysOf } from './parallel-results';
+import { settledParallel } from './settled-parallel';
 
 export { ERRORS, LAMBDA_SERVICE_ERRORS } from './step-tasks';
 
@@ -89,13 +90,12 @@ export class ProvisioningWorkflow extends Construct {
       next = state;
     }
     const firstUndo = next;
-    const catchInto = (node: FlowNode, state: Retrying) => {
+    const failureTarget = (node: FlowNode): sfn.IChainable => {
       const entry = compensationEntry(provisioningFlow, node.name);
-      state.addCatch(entry ? (undoStates.get(entry) as sfn.IChainable) : finalizeFailed, {
-        errors: ['States.ALL'],
-        resultPath: '$.failure',
-      });
+      return entry ? (undoStates.get(entry) as sfn.IChainable) : finalizeFailed;
     };
+    const catchInto = (node: FlowNode, state: Retrying) =>
+      state.addCatch(failureTarget(node), { errors: ['States.ALL'], resultPath: '$.failure' });
 
     // ---- forward flow ----------------------------------------------------------------------------
     const task = (step: StepMeta) => {
@@ -126,27 +126,21 @@ export class ProvisioningWorkflow extends Construct {
       tail = continueFrom;
     };
     provisioningFlow.forEach((node, index) => {
-      let state: sfn.TaskStateBase | sfn.Parallel;
       if (isParallel(node)) {
-        state = new sfn.Parallel(this, node.name, {
-          stateName: node.name,
-          resultSelector: parallelResultSelector(
-            resultKeysOf(provisioningFlow.slice(0, index)),
-            node.branches,
-          ),
-          resultPath: '$.resources',
-        });
-        for (const branch of node.branches) {
-          const [first, ...rest] = branch.map(task);
-          state.branch(
-            rest.reduce<sfn.Chain>((c, s) => c.next(s), sfn.Chain.start(first as sfn.TaskStateBase)),
-          );
-        }
+        const { parallel, end } = settledParallel(
+          this,
+          node,
+          resultKeysOf(provisioningFlow.slice(0, index)),
+          task,
+          failureTarget(node),
+        );
+        catchInto(node, parallel);
+        append(parallel, end);
       } else {
-        state = task(node);
+        const state = task(node);
+        catchInto(node, state);
+        append(state, state);
       }
-      catchInto(node, state);
-      append(state, state);
       if (node.lastPlanningStep) {
         const provision = new sfn.Pass(this, 'Provision');
         append(

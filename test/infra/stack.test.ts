@@ -405,17 +405,33 @@ describe('workflow error handling (ASL)', () => {
     }
   });
 
-  it('retries inside a Parallel branch and leaves the Catch to the Parallel state', () => {
-    // Intent: a failed branch fails the whole Parallel (which rolls back) instead of being swallowed in the branch.
+  it('lets every branch of a Parallel settle before a failure enters the rollback', () => {
+    // Intent: a branch still at work when its sibling fails could create something after the undo
+    // that should remove it has run; so a branch step's failure only ends its own branch (with its
+    // error), the Parallel waits for every branch, and then a Choice sends the failure to the same
+    // rollback entry the Parallel's own Catch names - or the results on.
     const parallels = provisioningFlow.filter(isParallel);
     expect(parallels.length).toBeGreaterThan(0);
     for (const node of parallels) {
-      for (const step of node.branches.flat()) {
-        expect(states.get(step.name)?.parallel).toBe(node.name);
-        expect(retriersOf(stateNamed(step.name)).length).toBeGreaterThan(0);
-        expect({ step: step.name, catch: stateNamed(step.name).Catch }).toEqual({ step: step.name });
-      }
-      expect(catchAll(stateNamed(node.name))).toBeDefined();
+      const parallel = stateNamed(node.name);
+      const entry = catchAll(parallel)?.Next;
+      expect(entry).toBeDefined();
+      const settled = stateNamed(String(parallel.Next));
+      expect(settled.Type).toBe('Choice');
+      const choices = settled.Choices as { Variable: string; IsPresent?: boolean; Next: string }[];
+      node.branches.forEach((branch, i) => {
+        for (const step of branch) {
+          expect(states.get(step.name)?.parallel).toBe(node.name);
+          expect(retriersOf(stateNamed(step.name)).length).toBeGreaterThan(0);
+          expect(catchAll(stateNamed(step.name))?.Next).toBe(`${branch[0]!.name}BranchFailed`);
+        }
+        const choice = choices.find((c) => c.Variable === `$.settled[${i}].failure`);
+        expect(choice?.IsPresent).toBe(true);
+        const failure = stateNamed(String(choice?.Next));
+        expect(failure.Parameters).toMatchObject({ 'failure.$': `$.settled[${i}].failure` });
+        expect(failure.Next).toBe(entry);
+      });
+      expect(settled.Default).toBe(`${node.name}Results`);
     }
   });
 
@@ -484,7 +500,9 @@ describe('workflow error handling (ASL)', () => {
   it('stops a dry run after the planning steps and returns the plan', () => {
     // Intent: dryRun: true creates nothing in Okta or Kong.
     const lastPlanning = provisioningFlow.find((n) => n.lastPlanningStep)?.name ?? '';
-    const choice = stateNamed(String(stateNamed(lastPlanning).Next));
+    // The planning Parallel settles first; its results go on to the dry-run Choice.
+    const settled = stateNamed(String(stateNamed(lastPlanning).Next));
+    const choice = stateNamed(String(stateNamed(String(settled.Default)).Next));
     expect(choice.Type).toBe('Choice');
     expect(choice.Choices).toEqual([
       { Variable: '$.request.dryRun', BooleanEquals: true, Next: 'FinalizePlan' },
