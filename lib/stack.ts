@@ -32,7 +32,8 @@ export interface ProvisioningConfig {
   /**
    * A Konnect Dev Portal target, optional: the Portal Management API of the organization's region
    * (`https://{us|eu|au|me|in|sg}.api.konghq.com`) and the secret holding a personal (`kpat_`) or
-   * system-account (`spat_`) token. Without it, requests for a Konnect portal are refused.
+   * system-account (`spat_`) token. Without it, a request for a Konnect portal is accepted and fails
+   * at ResolvePortal, before Okta is touched, naming the missing configuration.
    */
   konnect?: { apiUrl: string; tokenSecretName: string };
   /** kong.conf `rbac_auth_header`, when the Kong node renamed it (default `Kong-Admin-Token`). */

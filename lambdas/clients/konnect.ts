@@ -128,11 +128,14 @@ function toIdentityProvider(raw: z.infer<typeof identityProviderSchema>): Konnec
 }
 
 /** Exactly the OIDC fields Konnect's OIDCIdentityProviderConfig knows, whatever else the object holds. */
-function oidcBody(config: OidcProviderConfig): OidcProviderConfig {
+/** A provider's config as written back by an undo: Konnect keeps the stored secret when none is sent. */
+export type OidcProviderSettings = Omit<OidcProviderConfig, 'client_secret'> & { client_secret?: string };
+
+function oidcBody(config: OidcProviderSettings): OidcProviderSettings {
   return {
     issuer_url: config.issuer_url,
     client_id: config.client_id,
-    client_secret: config.client_secret,
+    ...(config.client_secret !== undefined ? { client_secret: config.client_secret } : {}),
     scopes: [...config.scopes],
     claim_mappings: {
       name: config.claim_mappings.name,
@@ -297,7 +300,7 @@ export class KonnectClient {
   async updateOidcProvider(
     portalId: string,
     id: string,
-    config: OidcProviderConfig,
+    config: OidcProviderSettings,
   ): Promise<KonnectIdentityProvider> {
     const raw = await this.request(
       { operation: 'updateOidcProvider', portalId, secrets: [config.client_secret] },

@@ -1,4 +1,5 @@
 /** How a leftover reads for a person cleaning up: what it is, and where to find it. */
+import { portalResourceId } from './portal-target';
 import { resourceName, secretName, type Scope } from './naming';
 
 export type LeftoverKind =
@@ -13,7 +14,7 @@ export function describeLeftover(kind: LeftoverKind, scope: Scope, requestId: st
   const name = resourceName(scope);
   switch (kind) {
     case 'kong-portal-settings':
-      return `kong-workspace:${scope.workspace}:portal-settings (possibly half-applied; the settings before request ${requestId} are in secret ${secretName(scope, 'kong-rollback')})`;
+      return `${portalResourceId(scope.workspace, 'settings')} (possibly half-applied; the settings before request ${requestId} are in secret ${secretName(scope, 'kong-rollback')})`;
     case 'kong-rollback':
       return `secret:${secretName(scope, 'kong-rollback')}`;
     case 'okta-app':

@@ -43,6 +43,8 @@ export interface PortalRequest {
   claimName: string;
   autoApprove: boolean;
   sslVerify: boolean;
+  /** A plan only: nothing is written, not even a write that changes nothing. */
+  dryRun: boolean;
 }
 
 export interface PortalLocation {
@@ -55,6 +57,19 @@ export interface PortalLocation {
   masked: Record<string, unknown>;
   /** Security-relevant changes the request makes to the portal as found. */
   warnings: string[];
+  /** Other request keys that name this same portal (a Konnect portal by id and by name). */
+  aliases: string[];
+  /**
+   * What stands in the way unless it is the provisioner's own from an earlier run (a Konnect
+   * identity provider): refused at once when no run of ours has touched the portal before.
+   */
+  occupiedBy?: string;
+}
+
+/** Where a located portal is, as the apply needs it. */
+export interface PortalPlace {
+  portalId: string;
+  urls: PortalUrls;
 }
 
 /** What the portal is given to sign developers in through Okta. */
@@ -90,15 +105,19 @@ export interface PortalTarget {
    * Turns sign-in through Okta on and checks the portal's answer names our issuer, client and
    * redirect URI. Idempotent.
    */
-  apply(request: PortalRequest, urls: PortalUrls, signIn: SignInSettings): Promise<StoredSignIn>;
+  apply(request: PortalRequest, place: PortalPlace, signIn: SignInSettings): Promise<StoredSignIn>;
   /**
    * Puts the sign-in settings back exactly as a snapshot recorded them, changing only what
-   * differs. `ours` names the client the provisioner configured, so only what it made is removed.
+   * differs. `ours` names the clients the provisioner configured, so only what it made is removed.
    */
-  restore(key: string, snapshot: string, ours: { clientId?: string }): Promise<{ changed: boolean }>;
+  restore(
+    key: string,
+    snapshot: string,
+    ours: { clientIds: readonly string[] },
+  ): Promise<{ changed: boolean }>;
   /**
    * Teardown without a snapshot: back to the product's defaults, but only if the portal signs in
    * through this client now; otherwise nothing is touched.
    */
-  resetIfSignsInWith(key: string, clientId: string): Promise<'reset' | 'unchanged' | 'not-ours'>;
+  resetIfSignsInWith(key: string, clientIds: readonly string[]): Promise<'reset' | 'unchanged' | 'not-ours'>;
 }

@@ -151,9 +151,8 @@ function isKonnect(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const target = 'target' in body ? body.target : undefined;
   if (target !== undefined) return target === 'konnect';
-  return (
-    ('portal' in body && body.portal !== undefined) || ('workspace' in body && isKonnectKey(body.workspace))
-  );
+  // A `konnect.` key alone is not enough: a parsed request names its target.
+  return 'portal' in body && body.portal !== undefined;
 }
 
 const isKonnectKey = (workspace: unknown): boolean =>
@@ -163,7 +162,8 @@ const isKonnectKey = (workspace: unknown): boolean =>
 const konnectPortal = z
   .string({ error: 'must be a Konnect portal id or name' })
   .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
+  // The key `konnect.<portal>` must fit a 100-character workspace name.
+  .max(92, 'must be at most 92 characters (give a portal with a longer name by its id)')
   .regex(
     /^[A-Za-z0-9._~-]+$/,
     "may contain only letters, digits and '.', '-', '_', '~': give a portal whose name has other characters by its id",

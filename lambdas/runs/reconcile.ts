@@ -5,6 +5,7 @@
  * the steps it had started may have left (the catalogue says what each step makes and which undo
  * removes it; an undo that finished before the run died is taken into account).
  */
+import { portalResourceId } from '../core/portal-target';
 import type { HistoryEvent as SfnHistoryEvent } from '@aws-sdk/client-sfn';
 import type { ExecutionDescription } from '../clients/executions';
 import type { RequestRecord } from '../clients/requests';
@@ -34,7 +35,7 @@ export function possibleLeftovers(
   if (record.kind === 'teardown')
     return started.size
       ? [
-          `kong-workspace:${record.workspace}: the teardown stopped part-way; run it again (every step is idempotent)`,
+          `${portalResourceId(record.workspace)}: the teardown stopped part-way; run it again (every step is idempotent)`,
         ]
       : [];
   const undone = new Set(steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.name));

@@ -25,7 +25,8 @@ export async function configurePortal(
       workspace,
       requestId: state.requestId,
     });
-  const signIn = await portalOf(ctx, workspace).apply(state.request, portal.urls, {
+  const place = { portalId: portal.workspaceId, urls: portal.urls };
+  const signIn = await portalOf(ctx, workspace).apply(state.request, place, {
     issuer: server.issuer,
     clientId: app.clientId,
     clientSecret: await ctx.secrets.get(app.clientSecretArn),
@@ -43,7 +44,7 @@ export async function revertPortal(
   const { changed } = await portalOf(ctx, state.request.workspace).restore(
     state.request.workspace,
     await ctx.secrets.get(arn),
-    { clientId: state.resources.oktaApp?.clientId },
+    { clientIds: state.resources.oktaApp ? [state.resources.oktaApp.clientId] : [] },
   );
   return {
     removed: changed ? [portalResourceId(state.request.workspace, 'settings')] : [],

@@ -4,6 +4,7 @@
  * recorded (the teardown baseline was kept by ResolvePortal); on failure it lists every resource
  * an undo could not remove; for a dry run it returns the plan.
  */
+import { portalResourceId } from '../core/portal-target';
 import { buildPlan, type Plan } from '../core/plan';
 import { logger } from '../clients/logger';
 import { compensationChain } from './catalogue';
@@ -64,7 +65,7 @@ export function leftoversOf(state: WorkflowState): string[] {
   const r = state.resources;
   const byUndo: Record<string, () => string[]> = {
     RevertPortal: () => [
-      `kong-workspace:${state.request.workspace}:portal-settings (snapshot ${r.portal?.snapshotArn ?? rollbackSnapshotName(state)})`,
+      `${portalResourceId(state.request.workspace, 'settings')} (snapshot ${r.portal?.snapshotArn ?? rollbackSnapshotName(state)})`,
     ],
     DeleteAuthServer: () => [`okta-authorization-server:${r.authServer?.authServerId ?? nameOf(state)}`],
     UnassignGroups: () =>

@@ -6,6 +6,7 @@
  * happens to this run.
  */
 import type { UndoReport } from '../core/undo-report';
+import { PermanentError } from '../core/errors';
 import type { StepContext } from './context';
 import { portalOf } from './portal';
 import { baselineSnapshotName, ownerOf, rollbackSnapshotName } from './scope';
@@ -23,6 +24,22 @@ export async function resolvePortal(
     urls: found.urls,
     ...(found.warnings.length ? { warnings: found.warnings } : {}),
   };
+  const [touchedBefore, aliasInUse] = await Promise.all([
+    // Asked only where it matters (a Kong workspace never has an occupant).
+    found.occupiedBy ? secrets.arnOf(baselineSnapshotName(state)).then(Boolean) : false,
+    firstAliasInUse(state, found.aliases, ctx),
+  ]);
+  if (aliasInUse)
+    throw new PermanentError(
+      `this portal is also named '${aliasInUse}', and a request by that name has configured it or is configuring it: use the same name as that request (one lock per portal name)`,
+      { workspace },
+    );
+  // A portal no run of ours has touched that signs in through someone else's provider: refused
+  // before anything is made in Okta (a later run of ours may find its own provider there).
+  if (found.occupiedBy && !touchedBefore) {
+    if (!dryRun) throw new PermanentError(found.occupiedBy, { workspace });
+    resource.warnings = [...(resource.warnings ?? []), `the run would be refused: ${found.occupiedBy}`];
+  }
   // Only a plan shows the settings as found, and never with a secret in them.
   if (dryRun) return { ...resource, currentSettingsMasked: found.masked };
   const owner = ownerOf(state);
@@ -44,6 +61,25 @@ export async function resolvePortal(
     snapshotCreated: rollback.created,
     baselineCreated: baseline.created,
   };
+}
+
+/** The first other key of this portal under which a run of ours has left a snapshot (it holds it). */
+async function firstAliasInUse(
+  state: WorkflowState,
+  aliases: readonly string[],
+  { secrets }: Pick<StepContext, 'secrets'>,
+): Promise<string | undefined> {
+  const found = await Promise.all(
+    aliases.map(async (alias) => {
+      const other = { ...state, request: { ...state.request, workspace: alias } };
+      const arns = await Promise.all([
+        secrets.arnOf(baselineSnapshotName(other)),
+        secrets.arnOf(rollbackSnapshotName(other)),
+      ]);
+      return arns.some(Boolean) ? alias : undefined;
+    }),
+  );
+  return found.find((alias) => alias !== undefined);
 }
 
 /** Removes this run's rollback point, and the baseline if this run was the one that wrote it. */

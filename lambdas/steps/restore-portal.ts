@@ -27,12 +27,13 @@ export async function restorePortal(
   const needsOurs = !baselineArn || portal.kind === 'konnect';
   // Our app, whichever run made it (an Okta OIDC app's client id is its id).
   const located = needsOurs ? await okta.apps.locate(nameOf(state), anyRunOf(state)) : [];
-  const ours = located.find((app) => app.ownership === 'this-request')?.id;
+  // Every app of ours: a lost answer may once have made two, and the portal may use either.
+  const ours = located.filter((app) => app.ownership === 'this-request').map((app) => app.id);
   if (baselineArn) {
     const snapshot = await secrets.get(baselineArn);
-    return restored((await portal.restore(workspace, snapshot, { clientId: ours })).changed);
+    return restored((await portal.restore(workspace, snapshot, { clientIds: ours })).changed);
   }
-  if (ours) {
+  if (ours.length) {
     const outcome = await portal.resetIfSignsInWith(workspace, ours);
     if (outcome !== 'not-ours') return restored(outcome === 'reset');
   }

@@ -90,6 +90,17 @@ describe('provisioning request', () => {
       "is for a Kong workspace portal; a Konnect portal is named by 'portal'",
     ],
     [{ target: 'saas', workspace: 'team-a' }, 'target', 'must be one of kong-ee-workspace, konnect'],
+    // A key-shaped workspace alone is a Kong workspace name, and refused as one.
+    [
+      { workspace: 'konnect.p' },
+      'workspace',
+      "must not start with 'konnect.' (that prefix names Konnect portals)",
+    ],
+    [
+      { target: 'konnect', portal: 'p'.repeat(93) },
+      'portal',
+      'must be at most 92 characters (give a portal with a longer name by its id)',
+    ],
   ])('refuses %p: %s %s', (fields, field, reason) => {
     const { workspace: _ws, ...rest } = minimal;
     expect(() => parseProvisioningRequest({ ...rest, ...fields })).toThrow(

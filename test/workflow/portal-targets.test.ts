@@ -307,7 +307,7 @@ describe('konnect: refused before anything is created in Okta', () => {
     expect(liveSecrets()).toEqual([]);
   });
 
-  it('an OIDC identity provider someone else made is refused by name and left as it was', async () => {
+  it('an OIDC identity provider someone else made is refused by name before Okta is touched, and left as it was', async () => {
     const portalId = konnectPortalId();
     const theirs = h.konnect.control.addIdentityProvider(portalId, {
       type: 'oidc',
@@ -321,8 +321,54 @@ describe('konnect: refused before anything is created in Okta', () => {
       `OIDC identity provider (${theirs.id}) that kong-portal-provisioner did not create`,
     );
     expect(h.konnect.state.identityProviders(portalId)).toEqual(before);
-    // The rollback removed what the run had made in Okta.
-    expect(oktaOf('konnect.developer-portal').apps).toHaveLength(0);
+    expect(h.okta.control.callsTo('POST', '/api/v1/apps')).toHaveLength(0);
+    expect(liveSecrets()).toEqual([]);
     expect(JSON.parse(execution.cause!)).toMatchObject({ leftovers: [] });
+  });
+});
+
+describe('konnect: one portal, one owner, put back exactly', () => {
+  const konnectInput = (portal: string, extra: Record<string, JsonValue> = {}) => {
+    const base = provisioningInput({ target: 'konnect', portal, ...extra }) as {
+      request: Record<string, JsonValue>;
+    };
+    delete base.request.workspace;
+    return base as unknown as JsonValue;
+  };
+  beforeEach(() => h.reset());
+
+  it('the same portal by id after it was provisioned by name is refused, naming the other key', async () => {
+    expect((await h.run(konnectInput('developer-portal'))).status).toBe('SUCCEEDED');
+    const providers = h.konnect.state.identityProviders(konnectPortalId());
+    const execution = await h.run(konnectInput(konnectPortalId()));
+    expect(execution.status).toBe('FAILED');
+    expect(execution.cause).toContain("this portal is also named 'konnect.developer-portal'");
+    expect(h.konnect.state.identityProviders(konnectPortalId())).toEqual(providers);
+    expect(h.okta.state.apps()).toHaveLength(1);
+  });
+
+  it('a re-run that fails puts our provider back as the earlier run left it', async () => {
+    expect((await h.run(konnectInput('developer-portal'))).status).toBe('SUCCEEDED');
+    const before = h.konnect.state.identityProviders(konnectPortalId());
+    // The re-run rewrites the provider, then Okta refuses the sign-in check: the run rolls back.
+    h.okta.control.inject({
+      route: '/oauth2/{authServerId}/v1/authorize',
+      method: 'GET',
+      status: 400,
+      times: 10,
+    });
+    const execution = await h.run(konnectInput('developer-portal', { claimName: 'dev_email' }));
+    expect(execution.status).toBe('FAILED');
+    const after = h.konnect.state.identityProviders(konnectPortalId());
+    expect(after.map(({ id, enabled, config }) => ({ id, enabled, config }))).toEqual(
+      before.map(({ id, enabled, config }) => ({ id, enabled, config })),
+    );
+  });
+
+  it('a dry run sends Konnect no write at all', async () => {
+    const execution = await h.run(konnectInput('developer-portal', { dryRun: true }));
+    expect(execution.status).toBe('SUCCEEDED');
+    const writes = h.konnect.control.calls.filter((c) => c.method !== 'GET');
+    expect(writes).toEqual([]);
   });
 });

@@ -3,9 +3,10 @@
  * values are the sign-in settings, Kong's node configuration says where the portal lives.
  */
 import { buildPortalAuthConf } from '../../core/portal-auth-conf';
-import { derivePortalUrls, type PortalUrlOptions, type PortalUrls } from '../../core/portal-urls';
+import { derivePortalUrls, type PortalUrlOptions } from '../../core/portal-urls';
 import type {
   PortalLocation,
+  PortalPlace,
   PortalRequest,
   PortalTarget,
   SignInSettings,
@@ -39,10 +40,11 @@ export class KongWorkspacePortal implements PortalTarget {
       snapshot: JSON.stringify(env.settings),
       masked: maskedSettings(env.settings),
       warnings: weakeningsOf(env.settings, request),
+      aliases: [],
     };
   }
 
-  apply(request: PortalRequest, urls: PortalUrls, signIn: SignInSettings): Promise<StoredSignIn> {
+  apply(request: PortalRequest, { urls }: PortalPlace, signIn: SignInSettings): Promise<StoredSignIn> {
     const authConf = buildPortalAuthConf({
       issuer: signIn.issuer,
       clientId: signIn.clientId,
@@ -64,10 +66,13 @@ export class KongWorkspacePortal implements PortalTarget {
     return this.kong.restorePortalSettings(key, JSON.parse(snapshot) as PortalSettings);
   }
 
-  async resetIfSignsInWith(key: string, clientId: string): Promise<'reset' | 'unchanged' | 'not-ours'> {
+  async resetIfSignsInWith(
+    key: string,
+    clientIds: readonly string[],
+  ): Promise<'reset' | 'unchanged' | 'not-ours'> {
     const current = await this.kong.readPortalSettings(key);
     const conf = typeof current.portal_auth_conf === 'string' ? current.portal_auth_conf : '';
-    if (!conf.includes(`"${clientId}"`)) return 'not-ours';
+    if (!clientIds.some((clientId) => conf.includes(`"${clientId}"`))) return 'not-ours';
     return (await this.kong.restorePortalSettings(key, KONG_DEFAULTS)).changed ? 'reset' : 'unchanged';
   }
 }

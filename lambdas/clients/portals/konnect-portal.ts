@@ -13,8 +13,10 @@
 import * as z from 'zod';
 import { discoveryUrl } from '../../core/portal-auth-conf';
 import { PermanentError, ValidationError } from '../../core/errors';
+import { konnectKey } from '../../core/portal-target';
 import type {
   PortalLocation,
+  PortalPlace,
   PortalRequest,
   PortalTarget,
   SignInSettings,
@@ -25,13 +27,15 @@ import type { KonnectClient, KonnectIdentityProvider, KonnectPortal, OidcProvide
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What is kept of a provider in a snapshot: no secret is ever readable, so none is kept. */
+/** What is kept of a provider in a snapshot: its settings, never a secret (none is readable). */
 const providerSnapshot = z.object({
   id: z.string(),
   type: z.string(),
   enabled: z.boolean(),
   clientId: z.string().optional(),
   issuer: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  claimMappings: z.object({ name: z.string(), email: z.string(), groups: z.string() }).optional(),
 });
 type ProviderSnapshot = z.infer<typeof providerSnapshot>;
 
@@ -43,18 +47,24 @@ const konnectSnapshot = z.object({
 });
 type KonnectSnapshot = z.infer<typeof konnectSnapshot>;
 
+const claimMappings = z.object({ name: z.string(), email: z.string(), groups: z.string() });
+
 const stringField = (config: Record<string, unknown>, key: string): string | undefined =>
   typeof config[key] === 'string' ? (config[key] as string) : undefined;
 
 function snapshotOf(provider: KonnectIdentityProvider): ProviderSnapshot {
   const clientId = stringField(provider.config, 'client_id');
   const issuer = stringField(provider.config, 'issuer_url');
+  const scopes = z.array(z.string()).safeParse(provider.config.scopes);
+  const mappings = claimMappings.safeParse(provider.config.claim_mappings);
   return {
     id: provider.id,
     type: provider.type,
     enabled: provider.enabled,
     ...(clientId ? { clientId } : {}),
     ...(issuer ? { issuer } : {}),
+    ...(scopes.success ? { scopes: scopes.data } : {}),
+    ...(mappings.success ? { claimMappings: mappings.data } : {}),
   };
 }
 
@@ -70,6 +80,16 @@ export function konnectPortalUrls(portal: KonnectPortal): PortalUrls {
   const base = `https://${portal.canonicalDomain || portal.defaultDomain}`;
   return { portalGuiUrl: base, portalApiBase: base, redirectUri: `${base}/login` };
 }
+
+const describeProvider = (p: KonnectIdentityProvider, ref: string) =>
+  `Konnect portal '${ref}' already has ${p.enabled ? 'an enabled' : 'an'} ${p.type.toUpperCase()} identity provider (${p.id}) that kong-portal-provisioner did not create; Konnect allows one per type and one enabled at a time, and never returns its client secret, so it could not be put back: remove it first, or leave this portal alone`;
+
+/** Providers that stand in the way of ours: any OIDC one (one per type), or any enabled one. */
+const inTheWay = (providers: readonly KonnectIdentityProvider[], ours?: KonnectIdentityProvider) =>
+  providers.find((p) => p !== ours && (p.type === 'oidc' || p.enabled));
+
+const oursAmong = (providers: readonly KonnectIdentityProvider[], clientIds: readonly string[]) =>
+  providers.filter((p) => p.type === 'oidc' && clientIds.includes(stringField(p.config, 'client_id') ?? ''));
 
 export class KonnectDevPortal implements PortalTarget {
   readonly kind = 'konnect' as const;
@@ -94,8 +114,10 @@ export class KonnectDevPortal implements PortalTarget {
   async locate(request: PortalRequest): Promise<PortalLocation> {
     const portal = await this.portal();
     const providers = await this.konnect.listIdentityProviders(portal.id);
-    // A write that changes nothing: a token that may only read is found out before Okta is touched.
-    await this.konnect.updatePortal(portal.id, { authentication_enabled: portal.authenticationEnabled });
+    // A write that changes nothing, sent right after the read: a token that may only read is found
+    // out before Okta is touched. A plan writes nothing at all.
+    if (!request.dryRun)
+      await this.konnect.updatePortal(portal.id, { authentication_enabled: portal.authenticationEnabled });
     const snapshot: KonnectSnapshot = {
       portalId: portal.id,
       authentication_enabled: portal.authenticationEnabled,
@@ -107,6 +129,7 @@ export class KonnectDevPortal implements PortalTarget {
       warnings.push(
         'auto-approve turned on for the portal: new developers get access without review (autoApprove: true)',
       );
+    const blocker = inTheWay(providers);
     return {
       portalId: portal.id,
       urls: konnectPortalUrls(portal),
@@ -117,21 +140,19 @@ export class KonnectDevPortal implements PortalTarget {
         identity_providers: snapshot.identityProviders,
       },
       warnings,
+      // The same portal by its id and by its name: one must not run beside the other.
+      aliases: [konnectKey(portal.id), konnectKey(portal.name)].filter((k) => k !== request.workspace),
+      ...(blocker ? { occupiedBy: describeProvider(blocker, this.ref) } : {}),
     };
   }
 
-  async apply(request: PortalRequest, urls: PortalUrls, signIn: SignInSettings): Promise<StoredSignIn> {
-    const portal = await this.portal();
-    const providers = await this.konnect.listIdentityProviders(portal.id);
-    const ours = providers.find(
-      (p) => p.type === 'oidc' && stringField(p.config, 'client_id') === signIn.clientId,
-    );
-    const other = providers.find((p) => p !== ours && (p.type === 'oidc' || p.enabled));
-    if (other)
-      throw new PermanentError(
-        `Konnect portal '${this.ref}' already has ${other.enabled ? 'an enabled' : 'an'} ${other.type.toUpperCase()} identity provider (${other.id}) that kong-portal-provisioner did not create; Konnect allows one per type and one enabled at a time, and never returns its client secret, so it could not be put back: remove it first, or leave this portal alone`,
-        { workspace: request.workspace },
-      );
+  async apply(request: PortalRequest, place: PortalPlace, signIn: SignInSettings): Promise<StoredSignIn> {
+    // The portal ResolvePortal found (by id): a portal re-created under the name is not this one.
+    const portalId = place.portalId;
+    const providers = await this.konnect.listIdentityProviders(portalId);
+    const [ours] = oursAmong(providers, [signIn.clientId]);
+    const other = inTheWay(providers, ours);
+    if (other) throw new PermanentError(describeProvider(other, this.ref), { workspace: request.workspace });
     const config: OidcProviderConfig = {
       issuer_url: signIn.issuer,
       client_id: signIn.clientId,
@@ -141,12 +162,12 @@ export class KonnectDevPortal implements PortalTarget {
       claim_mappings: { name: 'name', email: request.claimName, groups: 'groups' },
     };
     const written = ours
-      ? await this.konnect.updateOidcProvider(portal.id, ours.id, config)
-      : await this.konnect.createOidcProvider(portal.id, config);
+      ? await this.konnect.updateOidcProvider(portalId, ours.id, config)
+      : await this.konnect.createOidcProvider(portalId, config);
     const enabled = written.enabled
       ? written
-      : await this.konnect.setProviderEnabled(portal.id, written.id, true);
-    const updated = await this.konnect.updatePortal(portal.id, {
+      : await this.konnect.setProviderEnabled(portalId, written.id, true);
+    const updated = await this.konnect.updatePortal(portalId, {
       authentication_enabled: true,
       auto_approve_developers: request.autoApprove,
     });
@@ -157,6 +178,8 @@ export class KonnectDevPortal implements PortalTarget {
     if (stringField(enabled.config, 'client_id') !== signIn.clientId)
       problems.push(`client_id is not '${signIn.clientId}'`);
     if (!updated.authenticationEnabled) problems.push('authentication_enabled is false');
+    if (updated.autoApproveDevelopers !== request.autoApprove)
+      problems.push(`auto_approve_developers is not ${String(request.autoApprove)}`);
     if (problems.length)
       throw new PermanentError(
         `Konnect portal '${this.ref}' is not configured as written: ${problems.join('; ')}`,
@@ -165,27 +188,39 @@ export class KonnectDevPortal implements PortalTarget {
     const scopes = enabled.config.scopes;
     return {
       discoveryUrl: discoveryUrl(signIn.issuer),
-      redirectUri: urls.redirectUri,
+      redirectUri: place.urls.redirectUri,
       scopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [],
     };
   }
 
-  async restore(_key: string, text: string, ours: { clientId?: string }): Promise<{ changed: boolean }> {
+  async restore(
+    _key: string,
+    text: string,
+    ours: { clientIds: readonly string[] },
+  ): Promise<{ changed: boolean }> {
     const snapshot = parseSnapshot(text);
     const providers = await this.konnect.listIdentityProviders(snapshot.portalId);
     const before = new Map(snapshot.identityProviders.map((p) => [p.id, p]));
-    const isOurs = (p: KonnectIdentityProvider) =>
-      ours.clientId !== undefined &&
-      p.type === 'oidc' &&
-      stringField(p.config, 'client_id') === ours.clientId;
     let changed = false;
-    // Ours is removed if the snapshot did not have it, or put back to how it was; no other is touched.
-    for (const provider of providers.filter(isOurs)) {
+    // Ours is removed if the snapshot did not have it, or put back as it was; no other is touched.
+    for (const provider of oursAmong(providers, ours.clientIds)) {
       const was = before.get(provider.id);
       if (!was) {
-        changed =
-          (await this.konnect.deleteProvider(snapshot.portalId, provider.id)) === 'deleted' || changed;
-      } else if (was.enabled !== provider.enabled) {
+        const deleted = await this.konnect.deleteProvider(snapshot.portalId, provider.id);
+        changed = deleted === 'deleted' || changed;
+        continue;
+      }
+      if (settingsDiffer(was, provider) && was.issuer && was.clientId && was.scopes && was.claimMappings) {
+        // Konnect keeps the stored secret when none is sent: the earlier run's client is unchanged.
+        await this.konnect.updateOidcProvider(snapshot.portalId, provider.id, {
+          issuer_url: was.issuer,
+          client_id: was.clientId,
+          scopes: was.scopes,
+          claim_mappings: was.claimMappings,
+        });
+        changed = true;
+      }
+      if (was.enabled !== provider.enabled) {
         await this.konnect.setProviderEnabled(snapshot.portalId, provider.id, was.enabled);
         changed = true;
       }
@@ -203,16 +238,33 @@ export class KonnectDevPortal implements PortalTarget {
     return { changed };
   }
 
-  async resetIfSignsInWith(_key: string, clientId: string): Promise<'reset' | 'unchanged' | 'not-ours'> {
+  /**
+   * Without a snapshot: our provider goes, and auto-approval back to Konnect's default (off); the
+   * portal keeps requiring sign-in (Konnect's default too).
+   */
+  async resetIfSignsInWith(
+    _key: string,
+    clientIds: readonly string[],
+  ): Promise<'reset' | 'unchanged' | 'not-ours'> {
     const portal = await this.portal();
-    const providers = await this.konnect.listIdentityProviders(portal.id);
-    const ours = providers.filter(
-      (p) => p.type === 'oidc' && stringField(p.config, 'client_id') === clientId,
-    );
+    const ours = oursAmong(await this.konnect.listIdentityProviders(portal.id), clientIds);
     if (!ours.length) return 'not-ours';
-    let deleted = false;
+    let changed = false;
     for (const p of ours)
-      deleted = (await this.konnect.deleteProvider(portal.id, p.id)) === 'deleted' || deleted;
-    return deleted ? 'reset' : 'unchanged';
+      changed = (await this.konnect.deleteProvider(portal.id, p.id)) === 'deleted' || changed;
+    if (portal.autoApproveDevelopers) {
+      await this.konnect.updatePortal(portal.id, { auto_approve_developers: false });
+      changed = true;
+    }
+    return changed ? 'reset' : 'unchanged';
   }
+}
+
+function settingsDiffer(was: ProviderSnapshot, now: KonnectIdentityProvider): boolean {
+  const current = snapshotOf(now);
+  return (
+    current.issuer !== was.issuer ||
+    JSON.stringify(current.scopes) !== JSON.stringify(was.scopes) ||
+    JSON.stringify(current.claimMappings) !== JSON.stringify(was.claimMappings)
+  );
 }
