@@ -159,7 +159,7 @@ export function renderBenchmarks(r: BenchResults): string {
     '',
     '## Single provisioning and teardown',
     '',
-    `Every Okta and Kong call takes ${r.single.latencyMs} ms (the sandboxes' latency setting). Time is the execution's, from its Step Functions history (start to stop); the user's view (POST to final status over HTTP, polled every 10 ms) is beside it. The bound is the number of rounds of calls that depend on each other times ${r.single.latencyMs} ms (below).`,
+    `Every Okta and Kong call takes ${r.single.latencyMs} ms (the sandboxes' latency setting). Time is the execution's, from its Step Functions history (start to stop); the user's view (POST to final status over HTTP, polled every 10 ms) is beside it. The bound is the number of rounds of calls that depend on each other times ${r.single.latencyMs} ms (below). ${r.single.repeats} workspaces were provisioned and torn down one after another; the table shows the run of median execution time (every run's ratio: provisioning ${r.single.ratios.provisioning.join(', ')}; teardown ${r.single.ratios.teardown.join(', ')}).`,
     '',
     table(
       [
