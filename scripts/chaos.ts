@@ -9,7 +9,9 @@
  *     finishes the job), or
  *   - CLEANUP_INCOMPLETE only when a call was made to fail permanently, its leftovers naming
  *     exactly what is left.
- * Transient faults alone must never fail a run. CHAOS_SEED and CHAOS_RUNS override the defaults.
+ * Transient faults alone must never fail a run. CHAOS_SEED and CHAOS_RUNS override the defaults;
+ * CHAOS_TARGET=konnect runs the same storm against the Konnect Dev Portal target (faults on Okta
+ * and Konnect calls) instead of the Kong workspace.
  */
 import { logger } from '../lambdas/clients/logger';
 import { teardownAsl } from '../local/workflow/asl';
@@ -23,8 +25,25 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_201);
 const RUNS = Number(process.env.CHAOS_RUNS ?? 200);
-const NAME = 'kong-portal-dev.team-a';
+const KONNECT = process.env.CHAOS_TARGET === 'konnect';
+/** The request's key: a Kong workspace, or the Konnect portal the sandbox starts with. */
+const KEY = KONNECT ? 'konnect.developer-portal' : 'team-a';
+const NAME = `kong-portal-dev.${KEY}`;
 const PRIOR = { portal: true, portal_auth: 'basic-auth', portal_auto_approve: false };
+const PORTAL_VENDOR: Vendor = KONNECT ? 'konnect' : 'kong';
+const SETTINGS_ID = KONNECT
+  ? 'konnect-portal:developer-portal:sign-in-settings'
+  : 'kong-workspace:team-a:portal-settings';
+
+/** A provisioning request for the target under test. */
+function input(requestId: string): JsonValue {
+  if (!KONNECT) return provisioningInput({}, requestId);
+  const base = provisioningInput({ target: 'konnect', portal: 'developer-portal' }, requestId) as {
+    request: Record<string, JsonValue>;
+  };
+  delete base.request.workspace;
+  return base as unknown as JsonValue;
+}
 
 /** mulberry32: small, seedable, good enough to pick faults. */
 function prng(seed: number): () => number {
@@ -40,7 +59,7 @@ function prng(seed: number): () => number {
 const random = prng(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-type Vendor = 'okta' | 'kong';
+type Vendor = 'okta' | 'kong' | 'konnect';
 interface Target {
   vendor: Vendor;
   method: string;
@@ -55,14 +74,32 @@ const FAULT: Record<FaultKind, Omit<Fault, 'route' | 'method'>> = {
   'permanent 400': { status: 400, times: 1_000 },
 };
 
-const sandboxOf = (h: Harness, vendor: Vendor) => (vendor === 'okta' ? h.okta : h.kong);
+const sandboxOf = (h: Harness, vendor: Vendor) =>
+  vendor === 'okta' ? h.okta : vendor === 'kong' ? h.kong : h.konnect;
 const secretNames = (h: Harness) =>
   h.secrets.state
     .secrets()
     .filter((s) => !s.deletedDate)
     .map((s) => s.name)
     .sort();
-const kongConfig = (h: Harness) => JSON.stringify(h.kong.state.workspace('team-a')?.config);
+/** The portal's sign-in settings as the sandbox holds them (Konnect: flags and providers, secrets included). */
+function kongConfig(h: Harness): string {
+  if (!KONNECT) return JSON.stringify(h.kong.state.workspace('team-a')?.config);
+  const portal = h.konnect.state.portals()[0]!;
+  return JSON.stringify({
+    authentication_enabled: portal.authentication_enabled,
+    auto_approve_developers: portal.auto_approve_developers,
+    providers: h.konnect.state
+      .identityProviders(portal.id)
+      .map(({ id, type, enabled, config }) => ({ id, type, enabled, config })),
+  });
+}
+
+function signsInThroughOkta(h: Harness): boolean {
+  if (!KONNECT) return JSON.parse(kongConfig(h)).portal_auth === 'openid-connect';
+  const portal = h.konnect.state.portals()[0]!;
+  return h.konnect.state.identityProviders(portal.id).some((p) => p.type === 'oidc' && p.enabled);
+}
 
 function snapshot(h: Harness) {
   const servers = h.okta.state.authServers();
@@ -87,7 +124,7 @@ const teardown = (h: Harness, n: number) =>
   runLocally(
     {
       requestId: `chaos-td-${n}`,
-      request: { workspace: 'team-a', environment: 'dev', requestedBy: 'chaos' },
+      request: { workspace: KEY, environment: 'dev', requestedBy: 'chaos' },
     } as JsonValue,
     h.ctx,
     { definition: teardownAsl(), retryDelayMs: 0 },
@@ -96,12 +133,18 @@ const teardown = (h: Harness, n: number) =>
 /** Every (vendor, method, route) the flow calls: provisioning, a rollback, a teardown. */
 async function targetsInUse(h: Harness): Promise<Target[]> {
   await h.reset(PRIOR);
-  await h.run(provisioningInput({}, 'chaos-warm-1'));
+  await h.run(input('chaos-warm-1'));
   await teardown(h, 0);
-  h.kong.control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', status: 400 });
-  await h.run(provisioningInput({}, 'chaos-warm-2'));
+  if (KONNECT)
+    h.konnect.control.inject({
+      route: '/v3/portals/{portalId}/identity-providers/{id}',
+      method: 'PATCH',
+      status: 400,
+    });
+  else h.kong.control.inject({ route: '/workspaces/{workspace_id_or_name}', method: 'PATCH', status: 400 });
+  await h.run(input('chaos-warm-2'));
   const targets: Target[] = [];
-  for (const vendor of ['okta', 'kong'] as const) {
+  for (const vendor of ['okta', PORTAL_VENDOR] as const) {
     const sandbox = sandboxOf(h, vendor);
     for (const route of sandbox.control.routes())
       if (sandbox.control.callsTo(route.method, route.template).length) targets.push({ vendor, ...route });
@@ -129,7 +172,7 @@ function checkLeftovers(
       .filter((s) => !before.servers.some((b) => b.id === s.id))
       .map((s) => `okta-authorization-server:${s.id}`),
     ...after.secrets.filter((s) => !before.secrets.includes(s)).map((s) => `secret:${s}`),
-    ...(after.kong !== before.kong ? ['kong-workspace:team-a:portal-settings'] : []),
+    ...(after.kong !== before.kong ? [SETTINGS_ID] : []),
   ];
   const mentioned = (item: string) => {
     const [kind, id] = [item.slice(0, item.indexOf(':')), item.slice(item.indexOf(':') + 1)];
@@ -157,7 +200,7 @@ async function oneRun(h: Harness, targets: Target[], n: number): Promise<Outcome
   await h.reset(PRIOR);
   const original = kongConfig(h);
   if (random() < 0.5) {
-    const earlier = await h.run(provisioningInput({}, `chaos-pre-${n}`));
+    const earlier = await h.run(input(`chaos-pre-${n}`));
     if (earlier.status !== 'SUCCEEDED')
       return {
         kind: 'provision',
@@ -180,9 +223,8 @@ async function oneRun(h: Harness, targets: Target[], n: number): Promise<Outcome
     });
   const labels = faults.map((f) => `${f.kind} on ${f.target.vendor} ${f.target.method} ${f.target.template}`);
   const permanent = faults.some((f) => f.kind === 'permanent 400');
-  const execution =
-    kind === 'provision' ? await h.run(provisioningInput({}, `chaos-${n}`)) : await teardown(h, n);
-  for (const vendor of ['okta', 'kong'] as const) sandboxOf(h, vendor).control.clearFaults();
+  const execution = kind === 'provision' ? await h.run(input(`chaos-${n}`)) : await teardown(h, n);
+  for (const vendor of ['okta', PORTAL_VENDOR] as const) sandboxOf(h, vendor).control.clearFaults();
   const status = execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : (execution.error ?? 'FAILED');
   const outcome = (violation?: string): Outcome => ({
     kind,
@@ -206,10 +248,10 @@ async function oneRun(h: Harness, targets: Target[], n: number): Promise<Outcome
         servers[0]?.policies[0]?.rules === 1 &&
         JSON.stringify(s.secrets) ===
           JSON.stringify([
-            'kong-portal-provisioner/dev/team-a/client-secret',
-            'kong-portal-provisioner/dev/team-a/kong-baseline',
+            `kong-portal-provisioner/dev/${KEY}/client-secret`,
+            `kong-portal-provisioner/dev/${KEY}/kong-baseline`,
           ]) &&
-        JSON.parse(s.kong ?? '{}').portal_auth === 'openid-connect';
+        signsInThroughOkta(h);
       return outcome(one ? undefined : `succeeded without exactly one of each: ${JSON.stringify(s)}`);
     }
     if (execution.error === 'ProvisioningFailed') {
@@ -255,7 +297,7 @@ async function main(): Promise<void> {
       tally.set(`${o.kind} ${o.status}`, (tally.get(`${o.kind} ${o.status}`) ?? 0) + 1);
     const violations = outcomes.filter((o) => o.violation);
     console.log(
-      `chaos: ${RUNS} runs, seed ${SEED}, ${targets.length} fault targets, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `chaos: ${RUNS} runs, seed ${SEED}, target ${KONNECT ? 'konnect' : 'kong-ee-workspace'}, ${targets.length} fault targets, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     for (const [key, count] of [...tally].sort()) console.log(`  ${key.padEnd(36)} ${count}`);
     console.log(`  faults injected: ${outcomes.reduce((sum, o) => sum + o.faults.length, 0)}`);
