@@ -14,10 +14,13 @@ import { z } from 'zod';
 import { provisioningRequestSchema, teardownRequestSchema } from '../lambdas/core/request';
 import type { RequestsTable } from './requests-table';
 import { ProvisionerFunction } from './provisioner-function';
+import type { PortalTargetKind } from '../lambdas/core/portal-target';
 
 export interface ProvisioningApiProps {
   /** The one environment this deployment provisions (requests for another are refused). */
   environmentName: string;
+  /** The portal targets served (requests for another are refused with a 400); default the Kong workspace only. */
+  portalTargets?: readonly PortalTargetKind[];
   requests: RequestsTable;
   provisioning: sfn.StateMachine;
   teardown: sfn.StateMachine;
@@ -97,6 +100,7 @@ export class ProvisioningApi extends Construct {
       TEARDOWN_STATE_MACHINE_ARN: props.teardown.stateMachineArn,
       API_BASE_PATH: `/${STAGE}`,
       PROVISIONER_ENVIRONMENT: props.environmentName,
+      PORTAL_TARGETS: (props.portalTargets ?? ['kong-ee-workspace']).join(','),
     };
     this.functionEnvironment = env;
     // API functions read no secret at all: they record requests and start executions.

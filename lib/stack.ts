@@ -32,8 +32,8 @@ export interface ProvisioningConfig {
   /**
    * A Konnect Dev Portal target, optional: the Portal Management API of the organization's region
    * (`https://{us|eu|au|me|in|sg}.api.konghq.com`) and the secret holding a personal (`kpat_`) or
-   * system-account (`spat_`) token. Without it, a request for a Konnect portal is accepted and fails
-   * at ResolvePortal, before Okta is touched, naming the missing configuration.
+   * system-account (`spat_`) token. Without it, a request for a Konnect portal is refused (400,
+   * field `target`) by the API and the webhooks.
    */
   konnect?: { apiUrl: string; tokenSecretName: string };
   /** kong.conf `rbac_auth_header`, when the Kong node renamed it (default `Kong-Admin-Token`). */
@@ -166,6 +166,7 @@ export class ProvisioningStack extends Stack {
     ];
     this.api = new ProvisioningApi(this, 'Api', {
       environmentName: config.environmentName,
+      portalTargets: config.konnect ? ['kong-ee-workspace', 'konnect'] : ['kong-ee-workspace'],
       requests: this.requests,
       provisioning: this.workflow.stateMachine,
       teardown: this.teardown.stateMachine,

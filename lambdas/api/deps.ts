@@ -27,6 +27,7 @@ export function buildApiDeps(config: ApiConfig, now: () => Date = () => new Date
     defaultEnvironment: config.defaultEnvironment,
     basePath: config.basePath,
     lockTtlSeconds: config.lockTtlSeconds,
+    ...(config.servedTargets ? { servedTargets: config.servedTargets } : {}),
     now,
   };
 }

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { PermanentError } from './errors';
 import { DEFAULT_METRICS_NAMESPACE } from './metric-names';
+import { PORTAL_TARGETS, type PortalTargetKind } from './portal-target';
 
 /** AWS client settings local mode passes explicitly (deployed, the SDK's own defaults apply). */
 export interface AwsClientOptions {
@@ -60,6 +61,8 @@ export interface ApiConfig {
   defaultEnvironment: string;
   /** How long a workspace lock lives if its run never releases it (crashed, killed). */
   lockTtlSeconds: number;
+  /** The portal targets served; absent locally (all). */
+  servedTargets?: readonly PortalTargetKind[];
   aws?: AwsClientOptions;
 }
 
@@ -124,6 +127,12 @@ const apiEnv = z.object({
     .regex(/^(\/[A-Za-z0-9_-]+)*$/, 'must be empty or a path like /v1')
     .default(''),
   PROVISIONER_ENVIRONMENT: optional,
+  /** Comma-separated portal targets the deployment serves (set by the stack); absent: all. */
+  PORTAL_TARGETS: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim()))
+    .pipe(z.array(z.enum(PORTAL_TARGETS)).min(1))
+    .optional(),
   LOCK_TTL_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -212,6 +221,7 @@ export function parseApiConfig(env: Env): ApiConfig {
     ...(e.PROVISIONER_ENVIRONMENT ? { servedEnvironment: e.PROVISIONER_ENVIRONMENT } : {}),
     defaultEnvironment: e.PROVISIONER_ENVIRONMENT ?? LOCAL_DEFAULT_ENVIRONMENT,
     lockTtlSeconds: e.LOCK_TTL_SECONDS,
+    ...(e.PORTAL_TARGETS ? { servedTargets: e.PORTAL_TARGETS } : {}),
   };
 }
 

@@ -4,7 +4,13 @@
  * passes here is not rejected half-way through by Okta or Kong.
  */
 import * as z from 'zod';
-import { KONNECT_KEY_PREFIX, konnectKey, PORTAL_TARGETS, portalRefOf } from './portal-target';
+import {
+  KONNECT_KEY_PREFIX,
+  konnectKey,
+  PORTAL_TARGETS,
+  portalRefOf,
+  type PortalTargetKind,
+} from './portal-target';
 import { ValidationError, type FieldIssue } from './errors';
 import { resourceName } from './naming';
 
@@ -332,6 +338,27 @@ export function parseTeardownRequest(body: unknown, defaults: RequestDefaults = 
   const result = teardownRequestSchema.safeParse(fields);
   if (!result.success) throw ValidationError.of(firstIssuePerField(issuesOf(result.error, fields)));
   return result.data;
+}
+
+/**
+ * A deployment serves the portal products it is configured for: a Konnect request where no Konnect
+ * API and token are configured is refused up front, not half-way at ResolvePortal.
+ */
+export function assertServedTarget(
+  target: PortalTargetKind,
+  served: readonly PortalTargetKind[] | undefined,
+): void {
+  if (served && !served.includes(target)) {
+    throw ValidationError.of([
+      {
+        field: 'target',
+        reason:
+          target === 'konnect'
+            ? 'this deployment serves no Konnect portals (its stack sets no konnectApiUrl and konnectTokenSecretName)'
+            : `this deployment does not serve target ${target}`,
+      },
+    ]);
+  }
 }
 
 /**

@@ -7,7 +7,8 @@ import { START_FAILED, type RequestKind, type RequestRecord, type RequestSource 
 import { logger } from '../clients/logger';
 import { ConflictError } from '../core/errors';
 import { inputHash, newRequestId, requestIdFromKey } from '../core/idempotency';
-import { assertServedEnvironment } from '../core/request';
+import { portalRefOf } from '../core/portal-target';
+import { assertServedEnvironment, assertServedTarget } from '../core/request';
 import { isFinal, publicStatus, type PublicStatus } from '../core/status';
 import { statusUrl, type RunDeps } from './deps';
 import { diedWithoutFinalize, reconcileDeadRun } from './reconcile';
@@ -32,6 +33,7 @@ export interface AcceptedRun {
 
 export async function acceptRun(deps: RunDeps, run: RunRequest): Promise<AcceptedRun> {
   assertServedEnvironment(run.scope.environment, deps.servedEnvironment);
+  assertServedTarget(portalRefOf(run.scope.workspace).kind, deps.servedTargets);
   // The key names the request; it is not part of what is being asked for.
   const { idempotencyKey: _key, ...withoutKey } = run.request;
   const hash = inputHash({ kind: run.kind, request: withoutKey });

@@ -666,6 +666,17 @@ describe('IAM least privilege', () => {
     expect(
       lambdaFunctions(plain).filter((fn) => Object.keys(fn.env).some((k) => k.startsWith('KONNECT_'))),
     ).toEqual([]);
+    // The front door knows which targets it serves, so a Konnect request to a deployment without
+    // Konnect is a 400 there, not a run that fails at ResolvePortal.
+    const servedBy = (from: Record<string, CfnResource>) => [
+      ...new Set(
+        lambdaFunctions(from)
+          .filter((fn) => fn.env.API_BASE_PATH !== undefined)
+          .map((fn) => String(fn.env.PORTAL_TARGETS)),
+      ),
+    ];
+    expect(servedBy(resources)).toEqual(['kong-ee-workspace,konnect']);
+    expect(servedBy(plain)).toEqual(['kong-ee-workspace']);
   });
 
   it('gives only the functions whose step talks to Kong the Kong URL and token secret', () => {

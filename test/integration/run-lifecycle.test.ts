@@ -98,6 +98,27 @@ describe('accepting a run', () => {
     expect((await w.store.list({})).items).toEqual([]);
   });
 
+  it('refuses a Konnect portal where the deployment serves none, writing nothing', async () => {
+    const w = await world();
+    w.deps.servedTargets = ['kong-ee-workspace'];
+    const { workspace: _ws, ...rest } = {
+      workspace: 'x',
+      environment: 'dev',
+      oktaGroups: ['Developers'],
+      requestedBy: 'alice',
+    };
+    const konnect = provisioningRun(parseProvisioningRequest({ ...rest, portal: 'developer-portal' }), ALICE);
+    const err = await rejection(acceptRun(w.deps, konnect));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(
+      /target: this deployment serves no Konnect portals \(its stack sets no konnectApiUrl and konnectTokenSecretName\)/,
+    );
+    expect(w.executions.starts).toEqual([]);
+    expect((await w.store.list({})).items).toEqual([]);
+    // A Kong workspace is still served.
+    expect((await acceptRun(w.deps, provision())).created).toBe(true);
+  });
+
   it('takes no lock for a dry run', async () => {
     const w = await world();
     await acceptRun(w.deps, provision({ dryRun: true }));
