@@ -236,6 +236,17 @@ export class KonnectClient {
     return toPortal(raw);
   }
 
+  /** The portal, or undefined when Konnect has none by that id (deleted since). */
+  async findPortal(portalId: string): Promise<KonnectPortal | undefined> {
+    const raw = await this.request(
+      { operation: 'getPortal', portalId },
+      (http) => http.get(`/portals/${encodeURIComponent(portalId)}`),
+      (data) => this.parser('getPortal', portalSchema)(data),
+      () => undefined,
+    );
+    return raw === undefined ? undefined : toPortal(raw);
+  }
+
   /** The portal whose name is exactly `name` (Konnect names are unique), through every page. */
   async findPortalByName(name: string): Promise<KonnectPortal | undefined> {
     const parse = this.parser('findPortalByName', portalPageSchema);

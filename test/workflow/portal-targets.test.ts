@@ -365,6 +365,18 @@ describe('konnect: one portal, one owner, put back exactly', () => {
     );
   });
 
+  it('a portal deleted since does not stop the teardown: the Okta side is still removed', async () => {
+    expect((await h.run(konnectInput('developer-portal'))).status).toBe('SUCCEEDED');
+    // The portal is deleted and another made under the same name (the sandbox starts afresh).
+    h.konnect.control.reset();
+    const execution = await teardown('konnect.developer-portal');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(oktaOf('konnect.developer-portal').apps).toHaveLength(0);
+    expect(oktaOf('konnect.developer-portal').servers).toHaveLength(0);
+    expect(liveSecrets()).toEqual([]);
+    expect(h.konnect.state.identityProviders(konnectPortalId())).toEqual([]);
+  });
+
   it('a dry run sends Konnect no write at all', async () => {
     const execution = await h.run(konnectInput('developer-portal', { dryRun: true }));
     expect(execution.status).toBe('SUCCEEDED');

@@ -199,6 +199,9 @@ export class KonnectDevPortal implements PortalTarget {
     ours: { clientIds: readonly string[] },
   ): Promise<{ changed: boolean }> {
     const snapshot = parseSnapshot(text);
+    // A portal deleted since has nothing left to put back: the teardown goes on to Okta.
+    const portal = await this.konnect.findPortal(snapshot.portalId);
+    if (!portal) return { changed: false };
     const providers = await this.konnect.listIdentityProviders(snapshot.portalId);
     const before = new Map(snapshot.identityProviders.map((p) => [p.id, p]));
     let changed = false;
@@ -225,7 +228,6 @@ export class KonnectDevPortal implements PortalTarget {
         changed = true;
       }
     }
-    const portal = await this.konnect.getPortal(snapshot.portalId);
     const patch: { authentication_enabled?: boolean; auto_approve_developers?: boolean } = {};
     if (portal.authenticationEnabled !== snapshot.authentication_enabled)
       patch.authentication_enabled = snapshot.authentication_enabled;
