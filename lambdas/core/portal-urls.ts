@@ -23,6 +23,8 @@ export interface PortalUrls {
   portalApiBase: string;
   /** Okta sign-in and sign-out redirect URI: <portalApiBase>/<workspace>/auth */
   redirectUri: string;
+  /** Other addresses the same portal signs in on (a Konnect portal's default domain when a custom one is set). */
+  otherRedirectUris?: string[];
   /** Set when the GUI and API hosts differ: the parent domain both share, for the session cookie. */
   sessionCookieDomain?: string;
 }

@@ -19,7 +19,12 @@ export async function createOktaApp(
       label: nameOf(state),
       owner: ownerOf(state),
       redirectUri: portal.urls.redirectUri,
-      postLogoutRedirectUris: [portal.urls.redirectUri, portal.urls.portalGuiUrl],
+      ...(portal.urls.otherRedirectUris ? { otherRedirectUris: portal.urls.otherRedirectUris } : {}),
+      postLogoutRedirectUris: [
+        portal.urls.redirectUri,
+        ...(portal.urls.otherRedirectUris ?? []),
+        portal.urls.portalGuiUrl,
+      ],
       scopes,
     },
     // ResolveOktaInputs looked moments ago, under the workspace lock: nothing to look for again.

@@ -377,6 +377,20 @@ describe('konnect: one portal, one owner, put back exactly', () => {
     expect(h.konnect.state.identityProviders(konnectPortalId())).toEqual([]);
   });
 
+  it('a portal with a custom domain signs in on it, and Okta also allows its Konnect domain', async () => {
+    const portal = h.konnect.control.setCustomDomain(konnectPortalId(), 'developers.example.com');
+    const execution = await h.run(konnectInput('developer-portal'));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((execution.output as { redirectUri: string }).redirectUri).toBe(
+      'https://developers.example.com/login',
+    );
+    const [app] = oktaOf('konnect.developer-portal').apps;
+    expect(app!.settings.oauthClient.redirect_uris).toEqual([
+      'https://developers.example.com/login',
+      `https://${portal.default_domain}/login`,
+    ]);
+  });
+
   it('a dry run sends Konnect no write at all', async () => {
     const execution = await h.run(konnectInput('developer-portal', { dryRun: true }));
     expect(execution.status).toBe('SUCCEEDED');

@@ -22,6 +22,8 @@ export interface AppSpec {
   label: string;
   owner: Owner;
   redirectUri: string;
+  /** Further sign-in redirect URIs the portal answers on (a Konnect portal's default domain beside its custom one). */
+  otherRedirectUris?: readonly string[];
   /** Where Okta may send the browser after sign-out: Kong passes the portal GUI URL as post_logout_redirect_uri. */
   postLogoutRedirectUris: readonly string[];
   /** Refresh tokens are only granted when the portal asks for `offline_access`. */
@@ -210,7 +212,7 @@ function appBody(spec: AppSpec): okta.OpenIdConnectApplication {
     settings: {
       oauthClient: {
         application_type: 'web',
-        redirect_uris: [spec.redirectUri],
+        redirect_uris: [spec.redirectUri, ...(spec.otherRedirectUris ?? [])],
         post_logout_redirect_uris: [...spec.postLogoutRedirectUris],
         response_types: ['code'],
         grant_types: offline ? ['authorization_code', 'refresh_token'] : ['authorization_code'],

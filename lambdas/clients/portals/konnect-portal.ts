@@ -75,10 +75,22 @@ function parseSnapshot(text: string): KonnectSnapshot {
   return parsed.data;
 }
 
-/** Okta's sign-in and sign-out redirect URI for a Konnect portal, custom domain first. */
+/**
+ * Okta's sign-in and sign-out redirect URIs for a Konnect portal: the custom domain first, and the
+ * Konnect-provided domain beside it - the portal answers on both (Kong's Dev Portal SSO guide lists
+ * both `/login` URLs).
+ */
 export function konnectPortalUrls(portal: KonnectPortal): PortalUrls {
-  const base = `https://${portal.canonicalDomain || portal.defaultDomain}`;
-  return { portalGuiUrl: base, portalApiBase: base, redirectUri: `${base}/login` };
+  const canonical = portal.canonicalDomain || portal.defaultDomain;
+  const base = `https://${canonical}`;
+  return {
+    portalGuiUrl: base,
+    portalApiBase: base,
+    redirectUri: `${base}/login`,
+    ...(canonical !== portal.defaultDomain
+      ? { otherRedirectUris: [`https://${portal.defaultDomain}/login`] }
+      : {}),
+  };
 }
 
 const describeProvider = (p: KonnectIdentityProvider, ref: string) =>
