@@ -123,6 +123,20 @@ export function verdict(t: Target): string {
   return `**missed** by ${over < 1 ? over.toPrecision(1) : Math.round(over)} %`;
 }
 
+/** One timed run as a row of the single-run table. */
+function runRow(name: string, run: SingleResult['provisioning']): Array<string | number> {
+  return [
+    name,
+    `${run.executionMs} ms`,
+    `${run.userMs} ms`,
+    run.vendorCalls,
+    `${run.boundMs} ms`,
+    run.ratio,
+    run.facts.stateTransitions,
+    run.facts.lambdaInvocations,
+  ];
+}
+
 /** A Markdown table with aligned columns, readable as plain text too. */
 function table(head: string[], rows: Array<Array<string | number>>): string {
   const cells = [head, ...rows.map((row) => row.map(String))];
@@ -172,28 +186,7 @@ export function renderBenchmarks(r: BenchResults): string {
         'state transitions',
         'Lambda invocations',
       ],
-      [
-        [
-          'provisioning',
-          `${p.executionMs} ms`,
-          `${p.userMs} ms`,
-          p.vendorCalls,
-          `${p.boundMs} ms`,
-          p.ratio,
-          p.facts.stateTransitions,
-          p.facts.lambdaInvocations,
-        ],
-        [
-          'teardown',
-          `${td.executionMs} ms`,
-          `${td.userMs} ms`,
-          td.vendorCalls,
-          `${td.boundMs} ms`,
-          td.ratio,
-          td.facts.stateTransitions,
-          td.facts.lambdaInvocations,
-        ],
-      ],
+      [runRow('provisioning', p), runRow('teardown', td)],
     ),
     '',
     '![One provisioning, step by step](benchmarks/provisioning-timeline.svg)',
